@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CORPORA = REPO_ROOT.parent / "shared" / "corpora"
+
+
+@pytest.fixture(scope="session")
+def corpora() -> Path:
+    """The shared test corpora beside the repo; skips visibly on a user's fresh clone."""
+    if not CORPORA.is_dir():
+        pytest.skip(
+            f"shared corpora not found at {CORPORA} (only present beside the team's checkout)"
+        )
+    return CORPORA

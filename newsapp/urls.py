@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
+    path("", include("newsapp.articles.urls")),
+    path("accounts/", include("newsapp.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

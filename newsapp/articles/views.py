@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from .forms import ArticleImportForm
+from .models import Article
+from .services import article_import
+
+ARTICLES_PER_PAGE = 12
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def library(request):
+    query = request.GET.get("q", "").strip()[:200]
+    articles = Article.objects.for_library().search(query).newest_first()
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    template = "articles/library.html#results" if request.htmx else "articles/library.html"
+    return render(request, template, {"page": page, "query": query})
+
+
+@require_GET
+def article_detail(request, slug: str):
+    article = get_object_or_404(Article, slug=slug)
+    return render(request, "articles/detail.html", {"article": article})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def article_new(request):
+    form = ArticleImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                article = article_import(
+                    title=data["title"],
+                    body=data["body"],
+                    body_format=data["body_format"],
+                    byline=data["byline"],
+                    source_name=data["source_name"],
+                    source_url=data["source_url"],
+                    published_at=data["published_at"],
+                    added_by=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Added “{article.title}”. Select any words to annotate.")
+                return redirect(article)
+        return render(request, "articles/new.html", {"form": form}, status=400)
+    return render(request, "articles/new.html", {"form": form})
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)

@@ -1,0 +1,39 @@
+"""Plain helpers that build test data through the same services the app uses."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.contrib.auth import get_user_model
+
+from newsapp.articles.services import BodyFormat, article_import
+
+_counter = itertools.count(1)
+
+DEFAULT_BODY = """\
+The council voted on Tuesday to widen the harbour bridge, a project first proposed in 2019.
+
+“We cannot keep patching a structure built for half the traffic,” Mayor Ines Duarte said.
+
+Critics say the cost, put at 84 million euros, is too high.
+"""
+
+
+def make_user(username: str | None = None, password: str = "a-long-test-password"):
+    username = username or f"reader{next(_counter)}"
+    return get_user_model().objects.create_user(username=username, password=password)
+
+
+def make_article(
+    *,
+    title: str | None = None,
+    body: str = DEFAULT_BODY,
+    body_format: str = BodyFormat.MARKDOWN,
+    **fields,
+):
+    return article_import(
+        title=title or f"Harbour bridge vote {next(_counter)}",
+        body=body,
+        body_format=body_format,
+        **fields,
+    )

@@ -120,7 +120,7 @@ class Annotation(models.Model):
         on_delete=models.SET_NULL,
         help_text="The revision the selectors were last anchored on.",
     )
-    submission_token = models.CharField(max_length=40, null=True, blank=True, editable=False)
+    submission_token = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -131,7 +131,9 @@ class Annotation(models.Model):
         ordering = ["start", "created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["author", "submission_token"], name="unique_submission_per_author"
+                fields=["author", "submission_token"],
+                condition=~Q(submission_token=""),
+                name="unique_submission_per_author",
             ),
             models.CheckConstraint(
                 condition=Q(start__isnull=True) | Q(end__gte=models.F("start")),

@@ -1,0 +1,3 @@
+"""Sharing: text-fragment links, share cards, QR codes and exports (pure, Django-free)."""
+
+from __future__ import annotations

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from newsapp.annotations.reader import reader_context
+
 from .forms import ArticleImportForm
 from .models import Article
 from .services import article_import
@@ -26,9 +28,13 @@ def library(request):
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def article_detail(request, slug: str):
     article = get_object_or_404(Article, slug=slug)
-    return render(request, "articles/detail.html", {"article": article})
+    context = reader_context(request, article)
+    if request.htmx:
+        return render(request, "annotations/_changed.html", context)
+    return render(request, "articles/detail.html", context)
 
 
 @login_required

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+
+from .models import Kind, Stance, Visibility
+from .services import MAX_NOTE_CHARS, MAX_QUOTE_CHARS, MAX_SOURCES, SourceInput
+
+NOTE_KINDS = [
+    (kind.value, kind.label) for kind in (Kind.NOTE, Kind.QUESTION, Kind.CLAIM, Kind.QUOTE)
+]
+
+
+class NoteFieldsForm(forms.Form):
+    """What a reader writes about a selection: shared by create and edit."""
+
+    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.NOTE, widget=forms.RadioSelect)
+    note = forms.CharField(
+        required=False,
+        max_length=MAX_NOTE_CHARS,
+        widget=forms.Textarea(
+            attrs={"rows": 5, "placeholder": "Context, sources, a correction… Markdown works."}
+        ),
+        help_text="Markdown: **bold**, *italic*, [links](https://…), > quotes, lists.",
+    )
+    tags = forms.CharField(
+        required=False,
+        max_length=600,
+        help_text="Comma-separated, up to 10.",
+        widget=forms.TextInput(attrs={"placeholder": "economy, needs-source"}),
+    )
+    visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PUBLIC)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sources: list[SourceInput] = []
+
+    def clean_tags(self) -> list[str]:
+        return [tag for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
+
+    def clean(self):
+        cleaned = super().clean()
+        rows = zip(
+            self.data.getlist("source_url"),
+            self.data.getlist("source_title"),
+            self.data.getlist("source_stance"),
+            strict=False,
+        )
+        self.sources = [
+            SourceInput(url=url.strip(), title=title.strip(), stance=stance or Stance.BACKGROUND)
+            for url, title, stance in rows
+            if url.strip()
+        ]
+        if len(self.sources) > MAX_SOURCES:
+            raise forms.ValidationError(f"Attach at most {MAX_SOURCES} sources.")
+        return cleaned
+
+
+class AnnotationForm(NoteFieldsForm):
+    exact = forms.CharField(
+        max_length=MAX_QUOTE_CHARS,
+        strip=False,
+        label="The words you are annotating",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Paste them exactly as they appear in the article.",
+        error_messages={"required": "Select or paste some words of the article first."},
+    )
+    prefix = forms.CharField(required=False, strip=False, max_length=64, widget=forms.HiddenInput)
+    suffix = forms.CharField(required=False, strip=False, max_length=64, widget=forms.HiddenInput)
+    start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    submission_token = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", secrets.token_urlsafe(16))
+
+    @property
+    def has_selection(self) -> bool:
+        return bool((self.data or self.initial).get("exact"))
+
+
+class ReplyForm(forms.Form):
+    note = forms.CharField(
+        max_length=MAX_NOTE_CHARS,
+        label="Reply",
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Reply…"}),
+        error_messages={"required": "Write a reply first."},
+    )
+    submission_token = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", secrets.token_urlsafe(16))

@@ -1,0 +1,277 @@
+"""Writes to annotations. Views call these; nothing else writes annotations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from newsapp.text.anchoring import locate, selector_for
+from newsapp.text.sanitize import clean_plain_text, render_note
+
+from .models import AnchorState, Annotation, ContextSource, Kind, Stance, Tag, Visibility
+
+MAX_NOTE_CHARS = 10_000
+MAX_QUOTE_CHARS = 5_000
+MAX_SOURCES = 10
+MAX_TAGS = 10
+MAX_TAG_CHARS = 40
+MAX_SOURCE_TITLE_CHARS = 300
+RATE_LIMIT_PER_MINUTE = 60
+
+
+class RateLimited(Exception):
+    """The reader created too many annotations too quickly."""
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    url: str
+    title: str = ""
+    stance: str = Stance.BACKGROUND
+    excerpt: str = ""
+
+
+def clean_tags(raw_tags: list[str]) -> list[str]:
+    tags: list[str] = []
+    for raw in raw_tags:
+        tag = " ".join(clean_plain_text(raw).lower().split()).lstrip("#")
+        if not tag or tag in tags:
+            continue
+        if len(tag) > MAX_TAG_CHARS:
+            raise ValidationError(
+                {"tags": f"“{tag[:20]}…” is too long: tags are at most {MAX_TAG_CHARS} characters."}
+            )
+        tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise ValidationError({"tags": f"Use at most {MAX_TAGS} tags ({len(tags)} given)."})
+    return tags
+
+
+def clean_sources(sources: list[SourceInput]) -> list[SourceInput]:
+    if len(sources) > MAX_SOURCES:
+        raise ValidationError(
+            {"sources": f"Attach at most {MAX_SOURCES} sources ({len(sources)} given)."}
+        )
+    cleaned = []
+    for number, source in enumerate(sources, start=1):
+        url = source.url.strip()
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+            raise ValidationError(
+                {"sources": f"Source {number}: the link must be a full http:// or https:// URL."}
+            )
+        if len(url) > 2000:
+            raise ValidationError({"sources": f"Source {number}: the link is too long."})
+        if source.stance not in Stance.values:
+            raise ValidationError(
+                {"sources": f"Source {number}: choose supports, disputes or background."}
+            )
+        title = clean_plain_text(source.title).strip()
+        if len(title) > MAX_SOURCE_TITLE_CHARS:
+            raise ValidationError(
+                {"sources": f"Source {number}: the title is over {MAX_SOURCE_TITLE_CHARS} chars."}
+            )
+        excerpt = clean_plain_text(source.excerpt).strip()[:1000]
+        cleaned.append(SourceInput(url=url, title=title, stance=source.stance, excerpt=excerpt))
+    return cleaned
+
+
+def validate_note(note: str) -> str:
+    if len(note) > MAX_NOTE_CHARS:
+        raise ValidationError(
+            {"note": f"The note is {len(note):,} characters; the limit is {MAX_NOTE_CHARS:,}."}
+        )
+    return note.strip()
+
+
+def check_rate_limit(author) -> None:
+    since = timezone.now() - timedelta(minutes=1)
+    if (
+        Annotation.objects.filter(author=author, created_at__gte=since).count()
+        >= RATE_LIMIT_PER_MINUTE
+    ):
+        raise RateLimited(
+            f"You have added {RATE_LIMIT_PER_MINUTE} annotations in the last minute. "
+            "Take a breath and try again shortly."
+        )
+
+
+def anchor_selection(
+    text: str, *, exact: str, prefix: str, suffix: str, start: int | None, end: int | None
+) -> dict:
+    """W3C selectors for a reader's selection, re-located in the article's own text."""
+    if not exact.strip():
+        raise ValidationError({"exact": "Select some words of the article first."})
+    if len(exact) > MAX_QUOTE_CHARS:
+        raise ValidationError(
+            {"exact": f"The selection is {len(exact):,} characters; the limit is 5,000."}
+        )
+    anchor = locate(text, exact=exact, prefix=prefix, suffix=suffix, start=start, end=end)
+    if anchor is None or anchor.method not in {"position", "quote"}:
+        raise ValidationError(
+            {"exact": "Those words are not in this article. Select or paste them exactly."}
+        )
+    return selector_for(text, anchor.start, anchor.end)
+
+
+def replace_tags_and_sources(annotation: Annotation, tags: list[str], sources: list[SourceInput]):
+    annotation.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
+    annotation.sources.all().delete()
+    ContextSource.objects.bulk_create(
+        ContextSource(
+            annotation=annotation,
+            url=source.url,
+            title=source.title,
+            stance=source.stance,
+            excerpt=source.excerpt,
+            position=position,
+        )
+        for position, source in enumerate(sources)
+    )
+
+
+def annotation_create(
+    *,
+    article,
+    author,
+    exact: str,
+    prefix: str = "",
+    suffix: str = "",
+    start: int | None = None,
+    end: int | None = None,
+    kind: str = Kind.NOTE,
+    note: str = "",
+    tags: list[str] | None = None,
+    sources: list[SourceInput] | None = None,
+    visibility: str = Visibility.PUBLIC,
+    submission_token: str = "",
+) -> Annotation:
+    """Anchor a selection and store it with its note, tags and sources, or write nothing."""
+    if submission_token:
+        existing = Annotation.objects.filter(
+            author=author, submission_token=submission_token
+        ).first()
+        if existing is not None:
+            return existing
+    check_rate_limit(author)
+    if kind not in Kind.values:
+        raise ValidationError({"kind": "Choose highlight, note, question, claim or quote."})
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": "Choose private, unlisted or public."})
+    note = validate_note(note)
+    tags = clean_tags(tags or [])
+    sources = clean_sources(sources or [])
+    selectors = anchor_selection(
+        article.body_text, exact=exact, prefix=prefix, suffix=suffix, start=start, end=end
+    )
+    annotation = Annotation(
+        article=article,
+        author=author,
+        kind=kind,
+        note=note,
+        note_html=render_note(note) if note else "",
+        visibility=visibility,
+        anchor_state=AnchorState.ANCHORED,
+        anchor_method="position",
+        revision=article.revisions.order_by("-number").first(),
+        submission_token=submission_token,
+        **selectors,
+    )
+    try:
+        with transaction.atomic():
+            annotation.save()
+            replace_tags_and_sources(annotation, tags, sources)
+    except IntegrityError:
+        # Two identical submissions raced; the first one won and is the answer.
+        existing = Annotation.objects.filter(
+            author=author, submission_token=submission_token
+        ).first()
+        if existing is None:
+            raise
+        return existing
+    return annotation
+
+
+def ensure_author(annotation: Annotation, user) -> None:
+    if annotation.author_id != getattr(user, "pk", None):
+        raise PermissionDenied("Only the author can change this annotation.")
+
+
+@transaction.atomic
+def annotation_update(
+    *,
+    annotation: Annotation,
+    user,
+    note: str,
+    kind: str,
+    visibility: str,
+    tags: list[str],
+    sources: list[SourceInput],
+) -> Annotation:
+    ensure_author(annotation, user)
+    if kind not in Kind.values:
+        raise ValidationError({"kind": "Choose highlight, note, question, claim or quote."})
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": "Choose private, unlisted or public."})
+    note = validate_note(note)
+    tags = clean_tags(tags)
+    sources = clean_sources(sources)
+    annotation.note = note
+    annotation.note_html = render_note(note) if note else ""
+    annotation.kind = kind
+    annotation.visibility = visibility
+    annotation.save()
+    replace_tags_and_sources(annotation, tags, sources)
+    return annotation
+
+
+def annotation_delete(*, annotation: Annotation, user) -> Annotation:
+    """Move to the author's trash; restorable until purged."""
+    ensure_author(annotation, user)
+    annotation.deleted_at = timezone.now()
+    annotation.save(update_fields=["deleted_at", "updated_at"])
+    return annotation
+
+
+def annotation_restore(*, annotation: Annotation, user) -> Annotation:
+    ensure_author(annotation, user)
+    annotation.deleted_at = None
+    annotation.save(update_fields=["deleted_at", "updated_at"])
+    return annotation
+
+
+@transaction.atomic
+def reply_create(
+    *, parent: Annotation, author, note: str, submission_token: str = ""
+) -> Annotation:
+    if parent.parent_id is not None:
+        raise ValidationError(
+            {"note": "Reply to the annotation itself; threads are one level deep."}
+        )
+    if parent.visibility != Visibility.PUBLIC or parent.deleted_at is not None:
+        raise ValidationError({"note": "Only public annotations take replies."})
+    if submission_token:
+        existing = Annotation.objects.filter(
+            author=author, submission_token=submission_token
+        ).first()
+        if existing is not None:
+            return existing
+    check_rate_limit(author)
+    note = validate_note(note)
+    if not note:
+        raise ValidationError({"note": "Write a reply first."})
+    return Annotation.objects.create(
+        article_id=parent.article_id,
+        author=author,
+        parent=parent,
+        kind=Kind.NOTE,
+        note=note,
+        note_html=render_note(note),
+        visibility=Visibility.PUBLIC,
+        submission_token=submission_token,
+    )

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "annotations"
+
+urlpatterns = [
+    path("articles/<slug:slug>/annotate/", views.annotation_new, name="new"),
+    path("articles/<slug:slug>/annotations/", views.annotation_create, name="create"),
+    path("annotations/preview/", views.note_preview, name="preview"),
+    path("notes/", views.my_notes, name="mine"),
+    path("notes/trash/", views.trash, name="trash"),
+    path("a/<str:public_id>/", views.permalink, name="permalink"),
+    path("a/<str:public_id>/edit/", views.annotation_edit, name="edit"),
+    path("a/<str:public_id>/delete/", views.annotation_delete, name="delete"),
+    path("a/<str:public_id>/restore/", views.annotation_restore, name="restore"),
+    path("a/<str:public_id>/reply/", views.reply_create, name="reply"),
+]

@@ -1,0 +1,288 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget
+
+from newsapp.articles.models import Article
+from newsapp.text.sanitize import render_note
+
+from . import services
+from .forms import AnnotationForm, NoteFieldsForm, ReplyForm
+from .models import Annotation, Kind
+from .reader import REMEMBERED_VISIBILITY, reader_context
+
+
+def render_changed(request, article, *, status=200, toast="", undo=None):
+    """The HTMX answer to any change: the body with its marks, plus the notes and counters."""
+    context = reader_context(request, article) | {"toast": toast, "undo": undo}
+    return render(request, "annotations/_changed.html", context, status=status)
+
+
+def own_annotation(request, public_id: str) -> Annotation:
+    """The annotation, if the user may change it: 404 when they cannot see it, else 403."""
+    annotation = Annotation.objects.filter(public_id=public_id).select_related("article").first()
+    if annotation is None:
+        raise Http404("No such annotation.")
+    if annotation.author_id != request.user.pk:
+        visible = Annotation.objects.visible_to(request.user, via_link=True)
+        if not visible.filter(pk=annotation.pk).exists():
+            raise Http404("No such annotation.")
+        raise PermissionDenied("Only the author can change this annotation.")
+    return annotation
+
+
+def form_error_response(
+    request, template: str, context: dict, *, target: str, status=400, swap="innerHTML"
+):
+    """A refused form, with its reasons, swapped where the form is (not where success goes)."""
+    response = render(request, template, context, status=status)
+    if request.htmx:
+        response = reswap(retarget(response, target), swap)
+    return response
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    for field, field_errors in getattr(error, "error_dict", {None: error.error_list}).items():
+        form.add_error(field if field in form.fields else None, field_errors)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def annotation_new(request, slug: str):
+    """The annotate form: inline (HTMX) beside a selection, or a page that works without JS."""
+    article = get_object_or_404(Article, slug=slug)
+    initial = {
+        key: request.GET[key]
+        for key in ("exact", "prefix", "suffix", "start", "end", "kind")
+        if key in request.GET
+    }
+    initial.setdefault("visibility", request.session.get(REMEMBERED_VISIBILITY, "public"))
+    form = AnnotationForm(initial=initial)
+    context = {"article": article, "form": form}
+    if request.htmx:
+        return render(request, "annotations/new.html#annotate_form", context)
+    return render(request, "annotations/new.html", context)
+
+
+@login_required
+@require_POST
+def annotation_create(request, slug: str):
+    article = get_object_or_404(Article, slug=slug)
+    form = AnnotationForm(request.POST)
+    context = {"article": article, "form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            annotation = services.annotation_create(
+                article=article,
+                author=request.user,
+                exact=data["exact"],
+                prefix=data["prefix"],
+                suffix=data["suffix"],
+                start=data["start"],
+                end=data["end"],
+                kind=data["kind"],
+                note=data["note"],
+                tags=data["tags"],
+                sources=form.sources,
+                visibility=data["visibility"],
+                submission_token=data["submission_token"],
+            )
+        except services.RateLimited as error:
+            form.add_error(None, str(error))
+            return form_error_response(
+                request, template_for(request), context, target="#annotate-panel", status=429
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session[REMEMBERED_VISIBILITY] = annotation.visibility
+            saved = f"{annotation.get_kind_display()} saved."
+            if request.htmx:
+                return render_changed(request, article, toast=saved)
+            messages.success(request, saved)
+            return redirect(f"{article.get_absolute_url()}#note-{annotation.public_id}")
+    return form_error_response(request, template_for(request), context, target="#annotate-panel")
+
+
+def template_for(request) -> str:
+    return "annotations/new.html#annotate_form" if request.htmx else "annotations/new.html"
+
+
+@require_POST
+def note_preview(request):
+    note = request.POST.get("note", "")[: services.MAX_NOTE_CHARS]
+    context = {"preview_html": render_note(note)}
+    return render(request, "annotations/_fragments.html#preview", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def annotation_edit(request, public_id: str):
+    annotation = own_annotation(request, public_id)
+    article = annotation.article
+    if request.method == "GET":
+        form = NoteFieldsForm(
+            initial={
+                "kind": annotation.kind,
+                "note": annotation.note,
+                "visibility": annotation.visibility,
+                "tags": ", ".join(annotation.tags.values_list("name", flat=True)),
+            }
+        )
+        form.sources = list(annotation.sources.all())
+    else:
+        form = NoteFieldsForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.annotation_update(
+                    annotation=annotation,
+                    user=request.user,
+                    note=data["note"],
+                    kind=data["kind"],
+                    visibility=data["visibility"],
+                    tags=data["tags"],
+                    sources=form.sources,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if request.htmx:
+                    return render_changed(request, article, toast="Changes saved.")
+                messages.success(request, "Changes saved.")
+                return redirect(f"{article.get_absolute_url()}#note-{annotation.public_id}")
+    context = {"annotation": annotation, "article": article, "form": form}
+    if not form.is_bound:
+        template = "annotations/edit.html#edit_form" if request.htmx else "annotations/edit.html"
+        return render(request, template, context)
+    return form_error_response(
+        request,
+        "annotations/edit.html#edit_form" if request.htmx else "annotations/edit.html",
+        context,
+        target=f"#note-{annotation.public_id}",
+        swap="outerHTML",
+    )
+
+
+@login_required
+@require_POST
+def annotation_delete(request, public_id: str):
+    annotation = own_annotation(request, public_id)
+    services.annotation_delete(annotation=annotation, user=request.user)
+    if request.htmx:
+        return render_changed(request, annotation.article, toast="Moved to trash.", undo=annotation)
+    messages.success(request, "Moved to your trash. You can restore it from there.")
+    return redirect(annotation.article)
+
+
+@login_required
+@require_POST
+def annotation_restore(request, public_id: str):
+    annotation = own_annotation(request, public_id)
+    services.annotation_restore(annotation=annotation, user=request.user)
+    if request.htmx and request.POST.get("from") == "reader":
+        return render_changed(request, annotation.article, toast="Restored.")
+    messages.success(request, "Restored.")
+    return redirect(f"{annotation.article.get_absolute_url()}#note-{annotation.public_id}")
+
+
+@login_required
+@require_POST
+def reply_create(request, public_id: str):
+    parent = Annotation.objects.visible_to(request.user, via_link=True).filter(public_id=public_id)
+    parent = get_object_or_404(parent.select_related("article"))
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reply_create(
+                parent=parent,
+                author=request.user,
+                note=form.cleaned_data["note"],
+                submission_token=form.cleaned_data["submission_token"],
+            )
+        except services.RateLimited as error:
+            form.add_error(None, str(error))
+            status = 429
+        except ValidationError as error:
+            add_service_errors(form, error)
+            status = 400
+        else:
+            if request.htmx:
+                return render_changed(request, parent.article, toast="Reply posted.")
+            return redirect(f"{parent.article.get_absolute_url()}#note-{parent.public_id}")
+    else:
+        status = 400
+    context = {"note": parent, "reply_form": form}
+    response = render(request, "annotations/_fragments.html#reply_form", context, status=status)
+    if request.htmx:
+        return reswap(retarget(response, f"#reply-{parent.public_id}"), "outerHTML")
+    return response
+
+
+@require_GET
+def permalink(request, public_id: str):
+    annotation = (
+        Annotation.objects.visible_to(request.user, via_link=True)
+        .filter(public_id=public_id)
+        .select_related("article", "author")
+        .first()
+    )
+    if annotation is None:
+        raise Http404("No such annotation, or it is private.")
+    if annotation.parent_id is not None:
+        return redirect(annotation.parent)
+    context = reader_context(request, annotation.article, target=annotation)
+    return render(request, "articles/detail.html", context)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def my_notes(request):
+    kind = request.GET.get("kind", "")
+    tag = request.GET.get("tag", "").strip().lower()
+    notes = (
+        Annotation.objects.alive()
+        .filter(author=request.user)
+        .select_related("article")
+        .prefetch_related("tags")
+        .order_by("-created_at")
+    )
+    if kind in Kind.values:
+        notes = notes.filter(kind=kind)
+    if tag:
+        notes = notes.filter(tags__name=tag).distinct()
+    context = {
+        "notes": notes[:500],
+        "kinds": Kind,
+        "kind": kind,
+        "tag": tag,
+        "my_tags": sorted(
+            set(
+                Annotation.tags.through.objects.filter(
+                    annotation__author=request.user, annotation__deleted_at__isnull=True
+                ).values_list("tag__name", flat=True)
+            )
+        ),
+    }
+    template = "annotations/my_notes.html"
+    return render(request, f"{template}#note_list" if request.htmx else template, context)
+
+
+@login_required
+@require_GET
+def trash(request):
+    trashed = (
+        Annotation.objects.filter(author=request.user, deleted_at__isnull=False)
+        .select_related("article")
+        .order_by("-deleted_at")
+    )
+    return render(request, "annotations/trash.html", {"trashed": trashed[:500]})

@@ -1,0 +1,270 @@
+// Gloss reader: turns a text selection into an annotation and links marks to notes.
+// The server renders everything (marks, notes, forms); this file only captures
+// selections, opens the annotate form, and moves focus between marks and notes.
+(function () {
+  "use strict";
+
+  var reader = document.querySelector("[data-reader]");
+  if (!reader) return;
+  document.documentElement.classList.add("js");
+
+  var CONTEXT = 32;
+  var toolbar = document.querySelector("[data-selection-toolbar]");
+  var quickForm = document.querySelector("[data-quick-highlight]");
+  var panel = document.getElementById("notes-panel");
+  var current = null; // the selection the toolbar acts on
+
+  function body() { return document.getElementById("article-body"); }
+
+  // JavaScript counts UTF-16 units; the server counts code points.
+  function codePoints(text) {
+    var count = 0;
+    for (var i = 0; i < text.length; i++) {
+      var unit = text.charCodeAt(i);
+      if (unit < 0xd800 || unit > 0xdbff || i + 1 === text.length) count++;
+      else { count++; i++; }
+    }
+    return count;
+  }
+
+  function lastCodePoints(text, n) { return Array.from(text).slice(-n).join(""); }
+  function firstCodePoints(text, n) { return Array.from(text).slice(0, n).join(""); }
+
+  function offsetIn(root, node, offset) {
+    var range = document.createRange();
+    range.setStart(root, 0);
+    range.setEnd(node, offset);
+    return range.toString().length;
+  }
+
+  function readSelection() {
+    var selection = window.getSelection();
+    var root = body();
+    if (!root || !selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+    var range = selection.getRangeAt(0);
+    if (!root.contains(range.commonAncestorContainer)) return null;
+    var text = root.textContent;
+    var start = offsetIn(root, range.startContainer, range.startOffset);
+    var end = offsetIn(root, range.endContainer, range.endOffset);
+    while (start < end && /\s/.test(text[start])) start++;
+    while (end > start && /\s/.test(text[end - 1])) end--;
+    if (end <= start) return null;
+    var before = text.slice(0, start);
+    var exact = text.slice(start, end);
+    var startPoints = codePoints(before);
+    return {
+      exact: exact,
+      prefix: lastCodePoints(before.slice(-2 * CONTEXT), CONTEXT),
+      suffix: firstCodePoints(text.slice(end, end + 2 * CONTEXT), CONTEXT),
+      start: String(startPoints),
+      end: String(startPoints + codePoints(exact)),
+      rect: range.getBoundingClientRect(),
+    };
+  }
+
+  function showToolbar(selected) {
+    if (!toolbar) return;
+    current = selected;
+    toolbar.hidden = false;
+    var top = window.scrollY + selected.rect.top - toolbar.offsetHeight - 10;
+    if (top < window.scrollY + 64) top = window.scrollY + selected.rect.bottom + 10;
+    var left = window.scrollX + selected.rect.left + selected.rect.width / 2 - toolbar.offsetWidth / 2;
+    left = Math.max(8, Math.min(left, document.documentElement.clientWidth - toolbar.offsetWidth - 8));
+    toolbar.style.top = top + "px";
+    toolbar.style.left = left + "px";
+  }
+
+  function hideToolbar() {
+    if (toolbar) toolbar.hidden = true;
+  }
+
+  function token() {
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+
+  function act(kind) {
+    var selected = current || readSelection();
+    if (!selected || !reader.hasAttribute("data-signed-in")) return;
+    hideToolbar();
+    if (kind === "highlight") {
+      ["exact", "prefix", "suffix", "start", "end"].forEach(function (name) {
+        quickForm.elements[name].value = selected[name];
+      });
+      quickForm.elements.submission_token.value = token();
+      quickForm.elements.visibility.value = reader.dataset.defaultVisibility || "public";
+      window.getSelection().removeAllRanges();
+      htmx.trigger(quickForm, "submit");
+      return;
+    }
+    var params = new URLSearchParams({
+      exact: selected.exact, prefix: selected.prefix, suffix: selected.suffix,
+      start: selected.start, end: selected.end, kind: kind,
+    });
+    openDrawer();
+    htmx.ajax("GET", reader.dataset.annotateUrl + "?" + params.toString(), {
+      target: "#annotate-panel", swap: "innerHTML",
+    }).then(function () {
+      var note = document.querySelector("#annotate-panel textarea[name=note]");
+      if (note) note.focus();
+      var form = document.querySelector("#annotate-panel form");
+      if (form) form.scrollIntoView({ block: "nearest" });
+    });
+  }
+
+  function onSelectionDone() {
+    window.setTimeout(function () {
+      var selected = readSelection();
+      if (selected) showToolbar(selected);
+      else { current = null; hideToolbar(); }
+    }, 10);
+  }
+
+  document.addEventListener("mouseup", function (event) {
+    if (toolbar && toolbar.contains(event.target)) return;
+    onSelectionDone();
+  });
+  document.addEventListener("touchend", onSelectionDone);
+  document.addEventListener("keyup", function (event) {
+    if (event.shiftKey || event.key === "Shift") onSelectionDone();
+  });
+
+  if (toolbar) {
+    toolbar.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    toolbar.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-action]");
+      if (button) act(button.dataset.action);
+    });
+  }
+
+  // ---- Marks and notes ----
+
+  function marksFor(id) {
+    return Array.from(document.querySelectorAll("mark.hl")).filter(function (mark) {
+      return mark.dataset.ids.split(" ").indexOf(id) !== -1;
+    });
+  }
+
+  function clearActive() {
+    document.querySelectorAll(".is-active").forEach(function (el) { el.classList.remove("is-active"); });
+  }
+
+  function openNotes(ids, focusFirst) {
+    clearActive();
+    var first = null;
+    ids.forEach(function (id) {
+      var card = document.getElementById("note-" + id);
+      if (card) { card.classList.add("is-active"); first = first || card; }
+      marksFor(id).forEach(function (mark) { mark.classList.add("is-active"); });
+    });
+    if (first) {
+      openDrawer();
+      first.scrollIntoView({ block: "nearest", behavior: "smooth" });
+      if (focusFirst) first.focus({ preventScroll: true });
+    }
+  }
+
+  function jumpToMark(id) {
+    var mark = document.getElementById("hl-" + id);
+    if (!mark) return;
+    closeDrawer();
+    clearActive();
+    marksFor(id).forEach(function (m) { m.classList.add("is-active"); });
+    mark.scrollIntoView({ block: "center", behavior: "smooth" });
+    mark.focus({ preventScroll: true });
+  }
+
+  function stepMark(direction) {
+    var marks = Array.from(document.querySelectorAll("mark.hl[id]"));
+    if (!marks.length) return;
+    var index = marks.indexOf(document.activeElement);
+    var next = index === -1 ? (direction > 0 ? 0 : marks.length - 1)
+      : (index + direction + marks.length) % marks.length;
+    marks[next].focus();
+    marks[next].scrollIntoView({ block: "center", behavior: "smooth" });
+  }
+
+  function openDrawer() {
+    if (panel && window.matchMedia("(max-width: 959px)").matches) panel.classList.add("drawer-open");
+  }
+  function closeDrawer() { if (panel) panel.classList.remove("drawer-open"); }
+
+  document.addEventListener("click", function (event) {
+    var mark = event.target.closest("mark.hl");
+    if (mark && window.getSelection().isCollapsed) {
+      openNotes(mark.dataset.ids.split(" "), false);
+      return;
+    }
+    var jump = event.target.closest("[data-jump-to-mark]");
+    if (jump) { event.preventDefault(); jumpToMark(jump.dataset.jumpToMark); return; }
+    if (event.target.closest("[data-open-drawer]")) { panel.classList.toggle("drawer-open"); return; }
+    if (event.target.closest("[data-close-drawer]")) { closeDrawer(); return; }
+    if (event.target.closest("[data-cancel-annotate]") && event.target.closest("#annotate-panel")) {
+      event.preventDefault();
+      document.getElementById("annotate-panel").innerHTML = "";
+      return;
+    }
+    var add = event.target.closest("[data-add-source]");
+    if (add) {
+      var fieldset = add.closest("fieldset");
+      var rows = fieldset.querySelector("[data-source-rows]");
+      if (rows.children.length < 10) {
+        rows.appendChild(fieldset.querySelector("[data-source-template]").content.cloneNode(true));
+        rows.lastElementChild.querySelector("input").focus();
+      }
+      return;
+    }
+    var toggle = event.target.closest("[data-toggle-highlights]");
+    if (toggle) {
+      var hidden = document.body.classList.toggle("hide-highlights");
+      toggle.setAttribute("aria-pressed", String(hidden));
+      toggle.textContent = hidden ? "Show highlights" : "Hide highlights";
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var typing = event.target.closest("input, textarea, select, [contenteditable]");
+    if (event.key === "Escape") {
+      hideToolbar();
+      var panelForm = document.querySelector("#annotate-panel form");
+      if (panelForm) document.getElementById("annotate-panel").innerHTML = "";
+      closeDrawer();
+      return;
+    }
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    var mark = event.target.closest && event.target.closest("mark.hl");
+    if (mark && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      openNotes(mark.dataset.ids.split(" "), true);
+      return;
+    }
+    var shortcuts = { a: "note", h: "highlight", q: "quote", c: "claim" };
+    if (shortcuts[event.key] && (current || readSelection())) {
+      event.preventDefault();
+      act(shortcuts[event.key]);
+    } else if (event.key === "n" || event.key === "j") {
+      stepMark(1);
+    } else if (event.key === "p" || event.key === "k") {
+      stepMark(-1);
+    }
+  });
+
+  document.body.addEventListener("htmx:afterSettle", function () {
+    var count = document.getElementById("note-count");
+    var fab = document.querySelector("[data-fab-count]");
+    if (count && fab) fab.textContent = count.textContent;
+  });
+
+  document.body.addEventListener("htmx:confirm", function () { hideToolbar(); });
+
+  // A permalink opens at its highlight with its note active.
+  if (reader.dataset.target) {
+    var target = reader.dataset.target;
+    window.requestAnimationFrame(function () {
+      var mark = document.getElementById("hl-" + target);
+      if (mark) mark.scrollIntoView({ block: "center" });
+      openNotes([target], false);
+    });
+  }
+})();

@@ -3,33 +3,38 @@
 Pure Python + numpy, no Django: the caller passes plain ratings (rater id, note id, value) and gets
 back a score, a method and a status per note, so it can run in a background job.
 
-Bridging score (the main method), in the spirit of Community Notes. We fit
+Bridging score (``method="bridging"``), in the spirit of Community Notes. We fit
 
     rating ≈ μ + b_rater + b_note + f_rater · f_note
 
-with one-dimensional factors by regularised least squares, solved by alternating least squares
-from a fixed-seed start (deterministic). Intercepts are regularised five times harder than
-factors (0.15 vs 0.03), so support that lines up with the factor axis is cheaper to explain
-through ``f_rater · f_note`` than through ``b_note``. A note's score is its intercept ``b_note``:
-it is high only when raters on both sides of the axis rate it helpful. A camp rating its own
-side's note helpful is explained by the factor term and does not raise the intercept.
+with one-dimensional factors by regularised least squares (Community Notes' loss: mean squared
+error plus λ · mean(parameter²) per parameter group, intercepts at 0.15 and factors at 0.03),
+solved by alternating least squares from a fixed-seed start, so it is deterministic. Support
+that lines up with the factor axis is cheaper to explain through ``f_rater · f_note`` than
+through ``b_note``, so a note's score, its intercept ``b_note``, is high only when raters on both
+sides of the axis rate it helpful. Rater factors are constrained to sum to zero: without that, in
+a community that mostly agrees, the factor term acts as a second intercept and swallows the
+support of good notes.
 
-Who counts in the fit: only raters with at least ``MIN_RATINGS_PER_RATER`` ratings. A fresh
-account with a single rating has no position on the factor axis, so its rating would land on
-the note's intercept; excluding such accounts stops a batch of throwaway accounts from lifting
-a note. A note is scored by the fit when it has ``min_ratings`` ratings from counted raters and
-at least ``MIN_RATERS`` raters are counted overall.
+Who counts: only raters with at least ``MIN_RATINGS_PER_RATER`` ratings enter the fit. A fresh
+account has no position on the axis, so its rating would land on the note's intercept; leaving
+such accounts out stops a batch of throwaway accounts from lifting a note. A note is scored by
+the fit when it has ``min_ratings`` ratings from counted raters and at least ``MIN_RATERS``
+raters are counted overall.
+
+Statuses: ``"helpful"`` needs a score of at least ``SHOW_THRESHOLD`` (Community Notes' 0.40)
+and ``MIN_HELPFUL_PER_SIDE`` "helpful" ratings from raters on each side of the axis. The second
+rule matters when raters have thin histories: the fit places some of them near the centre, so a
+big one-camp following leaks into the intercept, and readers who rated only consensus notes look
+neutral. ``"not_helpful"`` is a score below ``HIDE_THRESHOLD``; anything else is ``"proposed"``.
+The factor's sign is arbitrary; only its size and its sign relative to other notes of one fit
+mean anything.
 
 Wilson fallback (``method="wilson"``): every other note gets the 95% Wilson lower bound on its
-helpful share, counting helpful as 1 and somewhat helpful as half a positive. It only orders
-notes that still need ratings: its status is always ``"needs_ratings"``, never ``"helpful"``.
-That is the safer design, because a lower bound cannot tell one camp's enthusiasm from
-agreement across camps; any bar a fallback note could pass, a like-minded group could pass too.
-
-Statuses for bridging scores: ``"helpful"`` at or above ``SHOW_THRESHOLD`` (Community Notes uses
-0.40 on the same scale), ``"not_helpful"`` below ``HIDE_THRESHOLD``, ``"proposed"`` in between.
-The factor's sign is arbitrary (it depends on the fit); only its size and the sign relative to
-other notes in the same fit mean anything.
+helpful share, counting helpful as 1 and somewhat helpful as half a positive. Its status is
+always ``"needs_ratings"``, never ``"helpful"``: a lower bound cannot tell one camp's enthusiasm
+from agreement across camps, so any bar a fallback note could pass, a like-minded group could
+pass too. It only orders the notes that still need ratings.
 """
 
 from __future__ import annotations
@@ -56,7 +61,7 @@ MIN_RATINGS_PER_RATER = 3
 MIN_RATERS = 10
 SHOW_THRESHOLD = 0.40
 HIDE_THRESHOLD = -0.05
-MAX_HELPFUL_FACTOR = 0.5
+MIN_HELPFUL_PER_SIDE = 2
 
 LAMBDA_INTERCEPT = 0.15
 LAMBDA_FACTOR = 0.03
@@ -127,12 +132,15 @@ def score_notes(
     note_ids = sorted({note for _, note in latest} | set(notes), key=id_key)
 
     history = Counter(rater for rater, _ in latest)
-    counted = {key: value for key, value in latest.items() if history[key[0]] >= MIN_RATINGS_PER_RATER}
+    counted = {
+        key: value for key, value in latest.items() if history[key[0]] >= MIN_RATINGS_PER_RATER
+    }
     counted_per_note = Counter(note for _, note in counted)
     bridged = {note for note in note_ids if counted_per_note[note] >= min_ratings}
     if len({rater for rater, _ in counted}) < MIN_RATERS:
         bridged = set()
-    fitted = _bridging_fit(counted) if bridged else {}
+    fitted, rater_factors = _bridging_fit(counted) if bridged else ({}, {})
+    backed_by_both_sides = _helpful_on_both_sides(counted, rater_factors)
 
     totals: Counter[NoteId] = Counter()
     positives: Counter[NoteId] = Counter()
@@ -144,13 +152,8 @@ def score_notes(
     for note in note_ids:
         if note in bridged:
             intercept, factor = fitted[note]
-            scores[note] = NoteScore(
-                score=intercept,
-                method="bridging",
-                status=_bridging_status(intercept, factor),
-                ratings=totals[note],
-                factor=factor,
-            )
+            status = _bridging_status(intercept, note in backed_by_both_sides)
+            scores[note] = NoteScore(intercept, "bridging", status, totals[note], factor)
         else:
             lower = round(wilson_lower_bound(positives[note], totals[note]), 6)
             scores[note] = NoteScore(lower, "wilson", "needs_ratings", totals[note], None)
@@ -180,16 +183,37 @@ def rank_notes(
     return sorted(scores, key=lambda note: sort_key(note, scores[note], created.get(note)))
 
 
-def _bridging_status(intercept: float, factor: float) -> Status:
-    if intercept >= SHOW_THRESHOLD and abs(factor) <= MAX_HELPFUL_FACTOR:
+def _bridging_status(intercept: float, both_sides: bool) -> Status:
+    if intercept >= SHOW_THRESHOLD and both_sides:
         return "helpful"
     if intercept < HIDE_THRESHOLD:
         return "not_helpful"
     return "proposed"
 
 
-def _bridging_fit(ratings: Mapping[tuple[RaterId, NoteId], float]) -> dict[NoteId, tuple[float, float]]:
-    """Alternating least squares for the model in the module docstring -> (b_note, f_note)."""
+def _helpful_on_both_sides(
+    ratings: Mapping[tuple[RaterId, NoteId], float], rater_factors: Mapping[RaterId, float]
+) -> set[NoteId]:
+    """Notes rated helpful by ``MIN_HELPFUL_PER_SIDE`` raters on each side of the factor axis.
+
+    Rater factors sum to zero, so the sign of a rater's factor says which side they are on.
+    """
+    per_side = Counter(
+        (note, rater_factors[rater] > 0)
+        for (rater, note), value in ratings.items()
+        if value >= HELPFUL and rater in rater_factors and rater_factors[rater] != 0
+    )
+    enough = {key for key, count in per_side.items() if count >= MIN_HELPFUL_PER_SIDE}
+    return {note for note, positive in enough if positive and (note, False) in enough}
+
+
+def _bridging_fit(
+    ratings: Mapping[tuple[RaterId, NoteId], float],
+) -> tuple[dict[NoteId, tuple[float, float]], dict[RaterId, float]]:
+    """Alternating least squares for the model in the module docstring.
+
+    Returns (b_note, f_note) per note and f_rater per rater.
+    """
     rater_ids = sorted({rater for rater, _ in ratings}, key=id_key)
     note_ids = sorted({note for _, note in ratings}, key=id_key)
     rater_index = {rater: i for i, rater in enumerate(rater_ids)}
@@ -210,32 +234,46 @@ def _bridging_fit(ratings: Mapping[tuple[RaterId, NoteId], float]) -> dict[NoteI
     per_note = len(values) / len(note_ids)
     for _ in range(MAX_ITERATIONS):
         previous = note_intercept
+        target = values - mean - rater_intercept[raters]
         note_intercept, note_factor = _ridge_per_group(
-            notes, per_note, values - mean - rater_intercept[raters], rater_factor[raters]
+            notes, per_note, target, rater_factor[raters], centre=False
         )
+        target = values - mean - note_intercept[notes]
         rater_intercept, rater_factor = _ridge_per_group(
-            raters, per_rater, values - mean - note_intercept[notes], note_factor[notes]
+            raters, per_rater, target, note_factor[notes], centre=True
         )
         explained = rater_intercept[raters] + note_intercept[notes]
         explained += rater_factor[raters] * note_factor[notes]
         mean = float((values - explained).sum() / (len(values) * (1 + LAMBDA_INTERCEPT)))
         if np.max(np.abs(note_intercept - previous)) < TOLERANCE:
             break
-    return {
+    notes_fitted = {
         note: (round(float(note_intercept[i]), 6), round(float(note_factor[i]), 6))
         for i, note in enumerate(note_ids)
     }
+    return notes_fitted, dict(zip(rater_ids, rater_factor.tolist(), strict=True))
 
 
 def _ridge_per_group(
-    group: np.ndarray, ratings_per_member: float, target: np.ndarray, feature: np.ndarray
+    group: np.ndarray, per_member: float, target: np.ndarray, feature: np.ndarray, centre: bool
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For every member of the group, ridge-fit ``target ≈ intercept + slope · feature`` (2x2)."""
+    """For every member of the group, ridge-fit ``target ≈ intercept + slope · feature`` (2x2).
+
+    With ``centre`` the slopes are solved under the constraint that they sum to zero
+    (a Lagrange multiplier shared by the group), so the factor term cannot act as a second
+    note intercept when readers mostly agree.
+    """
     size = int(group.max()) + 1
-    a11 = np.bincount(group, minlength=size) + LAMBDA_INTERCEPT * ratings_per_member
+    a11 = np.bincount(group, minlength=size) + LAMBDA_INTERCEPT * per_member
     a12 = np.bincount(group, feature, size)
-    a22 = np.bincount(group, feature * feature, size) + LAMBDA_FACTOR * ratings_per_member
+    a22 = np.bincount(group, feature * feature, size) + LAMBDA_FACTOR * per_member
     b1 = np.bincount(group, target, size)
     b2 = np.bincount(group, feature * target, size)
     determinant = a11 * a22 - a12 * a12
-    return (a22 * b1 - a12 * b2) / determinant, (a11 * b2 - a12 * b1) / determinant
+    intercept = (a22 * b1 - a12 * b2) / determinant
+    slope = (a11 * b2 - a12 * b1) / determinant
+    if centre:
+        multiplier = slope.sum() / (a11 / determinant).sum()
+        intercept += multiplier * a12 / determinant
+        slope -= multiplier * a11 / determinant
+    return intercept, slope

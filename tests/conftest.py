@@ -16,3 +16,9 @@ def corpora() -> Path:
             f"shared corpora not found at {CORPORA} (only present beside the team's checkout)"
         )
     return CORPORA
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s per user; tests check behaviour, not key stretching."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

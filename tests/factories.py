@@ -37,3 +37,22 @@ def make_article(
         body_format=body_format,
         **fields,
     )
+
+
+def make_annotation(*, article, author, exact: str | None = None, occurrence: int = 0, **fields):
+    """Annotate `exact` (default: the article's first sentence) through the real service."""
+    from newsapp.annotations.services import annotation_create
+
+    if exact is None:
+        exact = article.body_text.split(".")[0].strip()
+    start = -1
+    for _ in range(occurrence + 1):
+        start = article.body_text.index(exact, start + 1)
+    return annotation_create(
+        article=article,
+        author=author,
+        exact=exact,
+        start=start,
+        end=start + len(exact),
+        **fields,
+    )

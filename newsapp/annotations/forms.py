@@ -18,6 +18,7 @@ class NoteFieldsForm(forms.Form):
     kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.NOTE, widget=forms.RadioSelect)
     note = forms.CharField(
         required=False,
+        label="Your note",
         max_length=MAX_NOTE_CHARS,
         widget=forms.Textarea(
             attrs={"rows": 5, "placeholder": "Context, sources, a correction… Markdown works."}

@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from newsapp.articles.models import Article
+from newsapp.formerrors import add_service_errors
 from newsapp.text.sanitize import render_note
 
 from . import services
@@ -45,11 +46,6 @@ def form_error_response(
     if request.htmx:
         response = reswap(retarget(response, target), swap)
     return response
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    for field, field_errors in getattr(error, "error_dict", {None: error.error_list}).items():
-        form.add_error(field if field in form.fields else None, field_errors)
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from newsapp.annotations.reader import reader_context
+from newsapp.formerrors import add_service_errors
 
 from .forms import ArticleImportForm
 from .models import Article
@@ -62,11 +63,3 @@ def article_new(request):
                 return redirect(article)
         return render(request, "articles/new.html", {"form": form}, status=400)
     return render(request, "articles/new.html", {"form": form})
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)

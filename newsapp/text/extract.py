@@ -1,0 +1,95 @@
+"""Canonical text of sanitised HTML, reading statistics, and plain text / Markdown to HTML.
+
+`canonical_text` is the browser's `textContent` of a `<div>` holding the HTML: the server's
+offsets and the browser's selections agree because both count over exactly this string.
+
+`text_to_html` and `markdown_to_html` return *clean* article HTML: they run
+`sanitize.clean_article_html` themselves, so their output can be stored as `body_html` as is.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from xml.etree.ElementTree import Element
+
+import html5lib
+import markdown
+
+from newsapp.text.sanitize import clean_article_html
+
+WORDS_PER_MINUTE = 230
+
+# Scripts written without spaces between words: each ideograph or kana counts as one word.
+_UNSPACED_SCRIPT = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u31f0-\u31ff"
+_UNSPACED_CHAR = re.compile(f"[{_UNSPACED_SCRIPT}]")
+_WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
+_BLANK_LINES = re.compile(r"\n[ \t\f\v]*\n\s*")
+_MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "sane_lists")
+
+
+def canonical_text(clean_html: str) -> str:
+    """The `textContent` a browser gives for a `<div>` whose innerHTML is `clean_html`.
+
+    Every text node in document order, whitespace-only ones included, entities decoded, nothing
+    added between blocks. Parsed with html5lib's fragment parser, which follows the same HTML
+    parsing algorithm as browsers (so a newline right after `<pre>` is dropped, tables
+    foster-parent stray text, and so on). Template contents and comments are not text.
+    """
+    if not clean_html:
+        return ""
+    root = html5lib.parseFragment(
+        clean_html, container="div", treebuilder="etree", namespaceHTMLElements=False
+    )
+    parts: list[str] = []
+    _collect_text(root, parts)
+    return "".join(parts)
+
+
+def _collect_text(element: Element, parts: list[str]) -> None:
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        # Comments have a non-string tag; a template's content lives in a separate fragment.
+        if isinstance(child.tag, str) and child.tag != "template":
+            _collect_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def word_count(text: str) -> int:
+    """Words in `text`; in Chinese and Japanese, where words are not spaced, each character."""
+    unspaced = len(_UNSPACED_CHAR.findall(text))
+    spaced = len(_WORD.findall(_UNSPACED_CHAR.sub(" ", text)))
+    return unspaced + spaced
+
+
+def reading_minutes(words: int) -> int:
+    """Minutes to read `words` words at about 230 words a minute, rounded, never below 1."""
+    return max(1, (words + WORDS_PER_MINUTE // 2) // WORDS_PER_MINUTE)
+
+
+def text_to_html(text: str) -> str:
+    """Plain text to clean article HTML: blank lines separate paragraphs, single newlines
+    become `<br>`. Paragraphs are joined by a newline, and each `<br>` is followed by one, so
+    the canonical text keeps the line structure of the original."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    paragraphs = [p.strip("\n") for p in _BLANK_LINES.split(text)]
+    rendered = [
+        "<p>" + "<br>\n".join(escape(line, quote=False) for line in p.split("\n")) + "</p>"
+        for p in paragraphs
+        if p.strip()
+    ]
+    return clean_article_html("\n".join(rendered))
+
+
+def markdown_to_html(source: str, *, base_url: str | None = None) -> str:
+    """Markdown (with tables and fenced code) to clean article HTML.
+
+    Raw HTML inside the Markdown is allowed through Markdown and then sanitised by
+    `clean_article_html` like any imported HTML.
+    """
+    if not source.strip():
+        return ""
+    html = markdown.markdown(source, extensions=list(_MARKDOWN_EXTENSIONS))
+    return clean_article_html(html, base_url=base_url)

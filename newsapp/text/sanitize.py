@@ -1,0 +1,372 @@
+"""The one sanitising policy: article HTML, note Markdown and short plain-text fields.
+
+Every cleaner runs the same three stages:
+
+1. parse with html5lib (a browser's algorithm) and walk the tree with our policy: elements that
+   carry active or hidden content are dropped *with* their content, unknown elements are unwrapped
+   (their text stays), attributes and URLs are checked, the result is serialised canonically;
+2. bleach, with the same allowlists, as the independent security gate;
+3. the canonical pass again, repeated until parsing and re-serialising changes nothing.
+
+The output is therefore a fixed point (`clean_article_html(out) == out`), and because it is our
+own canonical serialisation (every element closed, attributes double-quoted and escaped, only
+`&amp;`, `&lt;`, `&gt;`, `&quot;` as entities, no comments, no raw-text elements, no newline
+right after `<pre>`), a browser parsing it as a `<div>`'s innerHTML builds exactly the tree we
+serialised. That is what lets `extract.canonical_text` and `highlight.render` count offsets
+without a parser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from urllib.parse import urljoin
+from xml.etree.ElementTree import Element
+
+import bleach
+import html5lib
+import markdown
+from bleach.linkifier import LinkifyFilter
+
+ARTICLE_TAGS = frozenset(
+    {
+        "p", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
+        "a", "em", "strong", "b", "i", "s", "u", "sub", "sup", "small", "code", "pre", "br",
+        "hr", "q", "cite", "abbr", "figure", "figcaption", "img", "table", "caption", "thead",
+        "tbody", "tfoot", "tr", "th", "td",
+    }
+)  # fmt: skip
+ARTICLE_ATTRIBUTES: Mapping[str, frozenset[str]] = {
+    "a": frozenset({"href", "title", "rel"}),
+    "abbr": frozenset({"title"}),
+    "img": frozenset({"src", "alt", "width", "height"}),
+    "td": frozenset({"colspan", "rowspan"}),
+    "th": frozenset({"colspan", "rowspan"}),
+}
+NOTE_TAGS = frozenset(
+    {"p", "br", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "del", "s"}
+)
+NOTE_ATTRIBUTES: Mapping[str, frozenset[str]] = {"a": frozenset({"href", "title", "rel"})}
+
+LINK_PROTOCOLS = frozenset({"http", "https", "mailto"})
+IMAGE_PROTOCOLS = frozenset({"https"})
+ARTICLE_LINK_REL = "nofollow noopener"
+NOTE_LINK_REL = "nofollow noopener ugc"
+
+# Removed together with everything inside them: code, styling, embedded documents, forms and
+# their controls, fallback content shown only when something else fails, and document metadata.
+DROP_WITH_CONTENT = frozenset(
+    {
+        "script", "style", "template", "noscript", "iframe", "object", "embed", "applet",
+        "param", "form", "input", "button", "select", "option", "optgroup", "textarea",
+        "datalist", "output", "label", "fieldset", "legend", "frame", "frameset", "noframes",
+        "noembed", "xmp", "plaintext", "title", "head", "meta", "link", "base", "svg", "math",
+        "canvas", "audio", "video", "source", "track", "portal", "fencedframe", "dialog",
+        "marquee", "menu", "slot",
+    }
+)  # fmt: skip
+VOID_TAGS = frozenset({"br", "hr", "img"})
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+# Characters a browser would silently alter or that bleach rewrites to "?": C0 controls other
+# than tab and newline, DEL, C1 controls and lone surrogates. Carriage returns become newlines,
+# as the HTML input stream does with them.
+_UNSTABLE_CHARS = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_URL_INVISIBLES = re.compile("[\t\n\r]")
+_URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_HTML_SPACE = " \t\n\f\r"
+_SPACE_RUN = re.compile(r"\s+")
+_MAX_CANONICAL_ROUNDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Policy:
+    tags: frozenset[str]
+    attributes: Mapping[str, frozenset[str]]
+    link_rel: str
+    headings_as_strong: bool  # notes: headings become <p><strong>, articles: h1 becomes h2
+    images_as_alt_text: bool  # notes: an image is replaced by its alt text
+
+    def allows_attribute(self, tag: str, name: str, value: str) -> bool:
+        """The attribute test shared by our tree walk and bleach's `attributes` callable."""
+        if name not in self.attributes.get(tag, ()):
+            return False
+        if name == "href":
+            return _clean_url(value, LINK_PROTOCOLS) is not None
+        if name == "src":
+            return _clean_url(value, IMAGE_PROTOCOLS) is not None
+        if name in ("width", "height"):
+            return _clean_int(value, 1, 10_000) is not None
+        if name == "colspan":
+            return _clean_int(value, 1, 1_000) is not None
+        if name == "rowspan":
+            return _clean_int(value, 0, 65_534) is not None
+        return True
+
+
+ARTICLE_POLICY = _Policy(
+    tags=ARTICLE_TAGS,
+    attributes=ARTICLE_ATTRIBUTES,
+    link_rel=ARTICLE_LINK_REL,
+    headings_as_strong=False,
+    images_as_alt_text=False,
+)
+NOTE_POLICY = _Policy(
+    tags=NOTE_TAGS,
+    attributes=NOTE_ATTRIBUTES,
+    link_rel=NOTE_LINK_REL,
+    headings_as_strong=True,
+    images_as_alt_text=True,
+)
+_TEXT_ONLY_POLICY = _Policy(
+    tags=frozenset(),
+    attributes={},
+    link_rel="",
+    headings_as_strong=False,
+    images_as_alt_text=False,
+)
+
+
+# --- public API --------------------------------------------------------------------------------
+
+
+def clean_article_html(html: str, *, base_url: str | None = None) -> str:
+    """Sanitise article HTML into its canonical form (a fixed point of this function).
+
+    `base_url`, when given, resolves relative links and image sources (importers pass the
+    article's source URL); without it relative URLs are dropped, since they would point into
+    this site.
+    """
+    return _clean(html, ARTICLE_POLICY, base_url=base_url)
+
+
+def render_note(markdown_source: str) -> str:
+    """Render a reader's Markdown note into sanitised HTML.
+
+    Raw HTML typed into the note is escaped and shown as text, never interpreted. Headings
+    become bold paragraphs, images become their alt text, bare URLs become links, and every
+    link carries `rel="nofollow noopener ugc"`.
+    """
+    if not markdown_source or not markdown_source.strip():
+        return ""
+    converter = markdown.Markdown(extensions=["fenced_code", "sane_lists"])
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    html = converter.convert(markdown_source)
+    linkify = partial(
+        LinkifyFilter, callbacks=[_set_note_rel], skip_tags={"pre", "code", "a"}, parse_email=True
+    )
+    return _clean(html, NOTE_POLICY, base_url=None, bleach_filters=[linkify])
+
+
+def clean_plain_text(value: str) -> str:
+    """Plain text for short one-line fields (speaker names, tags, titles).
+
+    Markup is removed (script and style content with it), entities are decoded and runs of
+    whitespace become one space. The result is text, not HTML: templates must escape it, as
+    Django does by default.
+    """
+    if not value:
+        return ""
+    writer = _Writer(_TEXT_ONLY_POLICY, base_url=None)
+    writer.write_children(_parse_fragment(value))
+    text = _unescape_canonical("".join(writer.parts))
+    return _SPACE_RUN.sub(" ", text).strip()
+
+
+# --- the pipeline ------------------------------------------------------------------------------
+
+
+def _clean(
+    html: str,
+    policy: _Policy,
+    *,
+    base_url: str | None,
+    bleach_filters: list[Callable[..., object]] | None = None,
+) -> str:
+    if not html:
+        return ""
+    canonical = _canonicalise(html, policy, base_url=base_url)
+    gated = bleach.Cleaner(
+        tags=policy.tags,
+        attributes=policy.allows_attribute,
+        protocols=LINK_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=bleach_filters,
+    ).clean(canonical)
+    current = gated
+    for _ in range(_MAX_CANONICAL_ROUNDS):
+        following = _canonicalise(current, policy, base_url=None)
+        if following == current:
+            return current
+        current = following
+    # A tree that keeps changing when re-parsed is pathological input; its text is still safe.
+    return _canonicalise(current, _TEXT_ONLY_POLICY, base_url=None)
+
+
+def _canonicalise(html: str, policy: _Policy, *, base_url: str | None) -> str:
+    writer = _Writer(policy, base_url=base_url)
+    writer.write_children(_parse_fragment(html))
+    return "".join(writer.parts)
+
+
+def _parse_fragment(html: str) -> Element:
+    """Parse as a browser parses a `<div>`'s innerHTML (html5lib, elements not namespaced)."""
+    return html5lib.parseFragment(
+        html, container="div", treebuilder="etree", namespaceHTMLElements=False
+    )
+
+
+class _Writer:
+    """Walks a parsed tree and serialises what the policy keeps, canonically."""
+
+    def __init__(self, policy: _Policy, *, base_url: str | None) -> None:
+        self.policy = policy
+        self.base_url = base_url
+        self.parts: list[str] = []
+        # The HTML parser drops a newline right after <pre>, so text must never start there.
+        self._just_opened_pre = False
+
+    def write_children(self, element: Element) -> None:
+        self.write_text(element.text)
+        for child in element:
+            self.write_element(child)
+            self.write_text(child.tail)
+
+    def write_text(self, text: str | None) -> None:
+        if not text:
+            return
+        text = _UNSTABLE_CHARS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+        if self._just_opened_pre:
+            text = text.lstrip("\n")
+        if text:
+            self._just_opened_pre = False
+            self.parts.append(_escape_text(text))
+
+    def write_element(self, element: Element) -> None:
+        tag = element.tag
+        if not isinstance(tag, str) or "{" in tag:
+            return  # comments, processing instructions, SVG and MathML content
+        tag = tag.lower()
+        if tag in DROP_WITH_CONTENT:
+            return
+        policy = self.policy
+        if tag in HEADING_TAGS:
+            if policy.headings_as_strong:
+                self._open("p", {})
+                self._open("strong", {})
+                self.write_children(element)
+                self._close("strong")
+                self._close("p")
+                return
+            if tag == "h1":
+                tag = "h2"  # the page has its own h1
+        if tag == "img" and policy.images_as_alt_text:
+            self.write_text(element.get("alt"))
+            return
+        if tag not in policy.tags:
+            self.write_children(element)
+            return
+        attributes = self._attributes(tag, element)
+        if tag == "a" and "href" not in attributes:
+            self.write_children(element)  # a link to nowhere is just its text
+            return
+        if tag == "img" and "src" not in attributes:
+            return
+        self._open(tag, attributes)
+        if tag in VOID_TAGS:
+            return
+        self.write_children(element)
+        self._close(tag)
+
+    def _attributes(self, tag: str, element: Element) -> dict[str, str]:
+        policy = self.policy
+        allowed = policy.attributes.get(tag)
+        if not allowed:
+            return {}
+        kept: dict[str, str] = {}
+        for name, raw_value in element.attrib.items():
+            if not isinstance(name, str) or name not in allowed or name == "rel":
+                continue
+            value = _UNSTABLE_CHARS.sub("", raw_value)
+            if name in ("href", "src"):
+                protocols = LINK_PROTOCOLS if name == "href" else IMAGE_PROTOCOLS
+                cleaned = _clean_url(value, protocols, base_url=self.base_url)
+            elif name in ("width", "height", "colspan", "rowspan"):
+                cleaned = _canonical_int(tag, name, value, policy)
+            else:
+                cleaned = value if policy.allows_attribute(tag, name, value) else None
+            if cleaned is not None:
+                kept[name] = cleaned
+        if tag == "a" and "href" in kept:
+            kept["rel"] = policy.link_rel
+        return dict(sorted(kept.items()))
+
+    def _open(self, tag: str, attributes: Mapping[str, str]) -> None:
+        rendered = "".join(f' {name}="{_escape_attribute(v)}"' for name, v in attributes.items())
+        self.parts.append(f"<{tag}{rendered}>")
+        self._just_opened_pre = tag == "pre"
+
+    def _close(self, tag: str) -> None:
+        self.parts.append(f"</{tag}>")
+        self._just_opened_pre = False
+
+
+# --- small helpers -----------------------------------------------------------------------------
+
+
+def _clean_url(value: str, protocols: frozenset[str], *, base_url: str | None = None) -> str | None:
+    """The URL as a browser would read it, if its scheme is allowed; otherwise None.
+
+    Browsers drop tabs and newlines anywhere in a URL and spaces and controls at its ends, so
+    `java&#9;script:` is `javascript:`; we check the scheme after doing the same.
+    """
+    url = _URL_INVISIBLES.sub("", _UNSTABLE_CHARS.sub("", value)).strip("\x00\x20\f")
+    if not url:
+        return None
+    if _URL_SCHEME.match(url) is None and base_url:
+        url = urljoin(base_url, url)
+    scheme = _URL_SCHEME.match(url)
+    if scheme is None or scheme.group(1).lower() not in protocols:
+        return None
+    return url
+
+
+def _clean_int(value: str, lowest: int, highest: int) -> int | None:
+    value = value.strip(_HTML_SPACE)
+    if not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if lowest <= number <= highest else None
+
+
+def _canonical_int(tag: str, name: str, value: str, policy: _Policy) -> str | None:
+    if not policy.allows_attribute(tag, name, value):
+        return None
+    return str(int(value.strip(_HTML_SPACE)))
+
+
+def _set_note_rel(attrs: dict, new: bool = False) -> dict:
+    """bleach linkify callback: every link in a note is user-generated content."""
+    attrs[(None, "rel")] = NOTE_LINK_REL
+    return attrs
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escape_attribute(value: str) -> str:
+    return _escape_text(value).replace('"', "&quot;")
+
+
+def _unescape_canonical(html_text: str) -> str:
+    return (
+        html_text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&amp;", "&")
+    )

@@ -14,21 +14,16 @@ that lines up with the factor axis is cheaper to explain through ``f_rater · f_
 through ``b_note``, so a note's score, its intercept ``b_note``, is high only when raters on both
 sides of the axis rate it helpful. Rater factors are constrained to sum to zero: without that, in
 a community that mostly agrees, the factor term acts as a second intercept and swallows the
-support of good notes.
-
-Who counts: only raters with at least ``MIN_RATINGS_PER_RATER`` ratings enter the fit. A fresh
-account has no position on the axis, so its rating would land on the note's intercept; leaving
-such accounts out stops a batch of throwaway accounts from lifting a note. A note is scored by
-the fit when it has ``min_ratings`` ratings from counted raters and at least ``MIN_RATERS``
-raters are counted overall.
+support of good notes. Only raters with ``MIN_RATINGS_PER_RATER`` ratings enter the fit: a fresh
+account has no position on the axis, so its rating would land on the note's intercept. A note is
+fitted when it has ``min_ratings`` ratings from those raters and there are ``MIN_RATERS`` of them.
 
 Statuses: ``"helpful"`` needs a score of at least ``SHOW_THRESHOLD`` (Community Notes' 0.40)
-and ``MIN_HELPFUL_PER_SIDE`` "helpful" ratings from raters on each side of the axis. The second
-rule matters when raters have thin histories: the fit places some of them near the centre, so a
-big one-camp following leaks into the intercept, and readers who rated only consensus notes look
-neutral. ``"not_helpful"`` is a score below ``HIDE_THRESHOLD``; anything else is ``"proposed"``.
-The factor's sign is arbitrary; only its size and its sign relative to other notes of one fit
-mean anything.
+and ``MIN_HELPFUL_PER_SIDE`` ratings of 1.0 from raters on each side of the axis. The second rule
+matters when histories are thin: the fit puts some raters near the centre, so a big one-camp
+following leaks into the intercept, and accounts that rated only consensus notes look neutral.
+``"not_helpful"`` is a score below ``HIDE_THRESHOLD``; anything else is ``"proposed"``. The
+factor's sign is arbitrary; only its size and its sign relative to other notes of a fit matter.
 
 Wilson fallback (``method="wilson"``): every other note gets the 95% Wilson lower bound on its
 helpful share, counting helpful as 1 and somewhat helpful as half a positive. Its status is
@@ -62,6 +57,7 @@ MIN_RATERS = 10
 SHOW_THRESHOLD = 0.40
 HIDE_THRESHOLD = -0.05
 MIN_HELPFUL_PER_SIDE = 2
+SIDE_DEAD_ZONE = 0.25
 
 LAMBDA_INTERCEPT = 0.15
 LAMBDA_FACTOR = 0.03
@@ -93,6 +89,8 @@ class Rating:
 
 @dataclass(frozen=True)
 class NoteScore:
+    """``score`` is b_note (bridging) or the Wilson bound; ``ratings`` counts all ratings."""
+
     score: float
     method: Method
     status: Status
@@ -126,10 +124,8 @@ def score_notes(
 
     If a rater rated the same note more than once, the last rating in ``ratings`` wins.
     """
-    latest: dict[tuple[RaterId, NoteId], float] = {}
-    for rating in ratings:
-        latest[(rating.rater, rating.note)] = rating.value
-    note_ids = sorted({note for _, note in latest} | set(notes), key=id_key)
+    latest = {(rating.rater, rating.note): rating.value for rating in ratings}
+    note_ids = sorted({note for _, note in latest} | set(notes), key=_id_key)
 
     history = Counter(rater for rater, _ in latest)
     counted = {
@@ -142,10 +138,9 @@ def score_notes(
     fitted, rater_factors = _bridging_fit(counted) if bridged else ({}, {})
     backed_by_both_sides = _helpful_on_both_sides(counted, rater_factors)
 
-    totals: Counter[NoteId] = Counter()
+    totals = Counter(note for _, note in latest)
     positives: Counter[NoteId] = Counter()
     for (_, note), value in latest.items():
-        totals[note] += 1
         positives[note] += value
 
     scores: dict[NoteId, NoteScore] = {}
@@ -160,7 +155,7 @@ def score_notes(
     return scores
 
 
-def id_key(item_id: RaterId | NoteId) -> tuple[int, int | str]:
+def _id_key(item_id: RaterId | NoteId) -> tuple[int, int | str]:
     """Orders ids deterministically even when ints and strings are mixed: ints first."""
     return (1, item_id) if isinstance(item_id, str) else (0, item_id)
 
@@ -172,15 +167,15 @@ def sort_key(note_id: NoteId, note: NoteScore, created: Any = None) -> tuple:
     Scores from the two methods are never compared: every fallback note is "needs_ratings".
     """
     age = (0, created) if created is not None else (1,)
-    return (_STATUS_ORDER[note.status], -note.score, -note.ratings, age, id_key(note_id))
+    return (_STATUS_ORDER[note.status], -note.score, -note.ratings, age, _id_key(note_id))
 
 
 def rank_notes(
     scores: Mapping[NoteId, NoteScore], created: Mapping[NoteId, Any] | None = None
 ) -> list[NoteId]:
-    """Note ids in display order (see ``sort_key``)."""
-    created = created or {}
-    return sorted(scores, key=lambda note: sort_key(note, scores[note], created.get(note)))
+    """Note ids in display order (see ``sort_key``); ``created`` maps ids to creation times."""
+    ages = created or {}
+    return sorted(scores, key=lambda note: sort_key(note, scores[note], ages.get(note)))
 
 
 def _bridging_status(intercept: float, both_sides: bool) -> Status:
@@ -196,12 +191,16 @@ def _helpful_on_both_sides(
 ) -> set[NoteId]:
     """Notes rated helpful by ``MIN_HELPFUL_PER_SIDE`` raters on each side of the factor axis.
 
-    Rater factors sum to zero, so the sign of a rater's factor says which side they are on.
+    Rater factors sum to zero, so a factor's sign is a side. Raters within ``SIDE_DEAD_ZONE`` root
+    mean squares of zero are on neither: noise must not let consensus-only raters pass for both.
     """
+    if not rater_factors:
+        return set()
+    spread = math.sqrt(sum(f * f for f in rater_factors.values()) / len(rater_factors))
     per_side = Counter(
         (note, rater_factors[rater] > 0)
         for (rater, note), value in ratings.items()
-        if value >= HELPFUL and rater in rater_factors and rater_factors[rater] != 0
+        if value >= HELPFUL and abs(rater_factors[rater]) > SIDE_DEAD_ZONE * spread
     )
     enough = {key for key, count in per_side.items() if count >= MIN_HELPFUL_PER_SIDE}
     return {note for note, positive in enough if positive and (note, False) in enough}
@@ -210,12 +209,10 @@ def _helpful_on_both_sides(
 def _bridging_fit(
     ratings: Mapping[tuple[RaterId, NoteId], float],
 ) -> tuple[dict[NoteId, tuple[float, float]], dict[RaterId, float]]:
-    """Alternating least squares for the model in the module docstring.
-
-    Returns (b_note, f_note) per note and f_rater per rater.
-    """
-    rater_ids = sorted({rater for rater, _ in ratings}, key=id_key)
-    note_ids = sorted({note for _, note in ratings}, key=id_key)
+    """Alternating least squares for the module docstring's model: (b_note, f_note) per note,
+    f_rater per rater."""
+    rater_ids = sorted({rater for rater, _ in ratings}, key=_id_key)
+    note_ids = sorted({note for _, note in ratings}, key=_id_key)
     rater_index = {rater: i for i, rater in enumerate(rater_ids)}
     note_index = {note: i for i, note in enumerate(note_ids)}
     # Sorting the rows makes every sum run in the same order whatever order the input came in.
@@ -257,12 +254,8 @@ def _bridging_fit(
 def _ridge_per_group(
     group: np.ndarray, per_member: float, target: np.ndarray, feature: np.ndarray, centre: bool
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For every member of the group, ridge-fit ``target ≈ intercept + slope · feature`` (2x2).
-
-    With ``centre`` the slopes are solved under the constraint that they sum to zero
-    (a Lagrange multiplier shared by the group), so the factor term cannot act as a second
-    note intercept when readers mostly agree.
-    """
+    """Per group member, ridge-fit ``target ≈ intercept + slope · feature`` (a 2x2 solve); with
+    ``centre``, under the constraint that the slopes sum to zero (one Lagrange multiplier)."""
     size = int(group.max()) + 1
     a11 = np.bincount(group, minlength=size) + LAMBDA_INTERCEPT * per_member
     a12 = np.bincount(group, feature, size)

@@ -24,14 +24,19 @@ Z_SQUARED = 1.96**2
 
 
 def camp_population(
-    *, per_camp: int = 20, partisan_notes: int = 6, rated_share: float = 0.5, seed: int = 7
+    *,
+    per_camp: int = 20,
+    partisan_notes: int = 6,
+    good_notes: int = 3,
+    rated_share: float = 0.5,
+    seed: int = 7,
 ) -> list[Rating]:
     """Two camps of readers who each rate a share of the notes: their own side's notes helpful,
     the other side's not helpful, and neutral notes the same way as everyone else."""
     rng = random.Random(seed)
     leaning = {f"a-side-{i}": "a" for i in range(partisan_notes)}
     leaning |= {f"b-side-{i}": "b" for i in range(partisan_notes)}
-    leaning |= {f"neutral-good-{i}": "good" for i in range(3)}
+    leaning |= {f"neutral-good-{i}": "good" for i in range(good_notes)}
     leaning |= {f"neutral-poor-{i}": "poor" for i in range(2)}
     ratings = []
     for camp in "ab":
@@ -104,13 +109,15 @@ def test_sock_puppets_sharing_a_camps_history_cannot_lift_a_note() -> None:
 
 
 def test_sock_puppets_posing_as_neutral_readers_are_not_shown() -> None:
+    rng = random.Random(4)
     posers = []
     for number in range(30):
         poser = f"poser{number}"
-        posers += [Rating(poser, f"neutral-good-{i}", HELPFUL) for i in range(3)]
+        for i in rng.sample(range(12), 5):
+            posers.append(Rating(poser, f"neutral-good-{i}", HELPFUL))
         posers += [Rating(poser, f"neutral-poor-{i}", NOT_HELPFUL) for i in range(2)]
         posers.append(Rating(poser, "brigaded", HELPFUL))
-    scores = score_notes(camp_population() + BRIDGING + posers)
+    scores = score_notes(camp_population(good_notes=12) + BRIDGING + posers)
     # Their intercept can be high (they look like neutral readers), but nobody with a known
     # leaning on either side backed the note, so it is never shown.
     assert scores["brigaded"].method == "bridging"
@@ -215,7 +222,7 @@ def test_wilson_lower_bound_known_values() -> None:
         wilson_lower_bound(6, 5)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.integers(1, 500), st.data())
 def test_wilson_lower_bound_is_monotone_and_below_the_share(total: int, data) -> None:
     halves = data.draw(st.integers(0, 2 * total - 1))

@@ -147,7 +147,7 @@ _texts = st.lists(st.tuples(_words, _separators), max_size=30).map(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(old=_texts, new=_texts)
 def test_ops_rebuild_both_texts(old: str, new: str) -> None:
     ops = word_diff(old, new)
@@ -157,7 +157,7 @@ def test_ops_rebuild_both_texts(old: str, new: str) -> None:
     assert all(a.kind != b.kind for a, b in itertools.pairwise(ops))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(old=_texts, new=_texts)
 def test_diff_html_shows_new_text_without_line_breaks(old: str, new: str) -> None:
     rendered = diff_html(old, new)

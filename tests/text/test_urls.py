@@ -116,7 +116,7 @@ _segment = st.text(alphabet="abcXYZ019-._~%é ", min_size=0, max_size=8)
 _param = st.tuples(st.sampled_from(["q", "id", "utm_source", "fbclid", "Page"]), _segment)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     host=st.sampled_from(["Example.com", "news.EXAMPLE.org", "bücher.example"]),
     port=st.sampled_from(["", ":80", ":443", ":8080"]),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import statistics
 import time
 from collections import Counter
@@ -113,6 +114,7 @@ def main() -> None:
     if not (CORPUS / "ground-truth.json").is_file():
         print(f"bench_extraction: skipped, corpus not found at {CORPUS}")
         return
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)  # per-page notes, not figures
     pages = load_corpus()
     print(f"corpus: {len(pages)} pages from {CORPUS}")
     extract_article(pages[0][1], pages[0][0])  # warm up imports and caches before timing

@@ -7,14 +7,18 @@ import tempfile
 
 
 def setup_django() -> None:
-    if "DATABASE_URL" not in os.environ:
-        directory = tempfile.mkdtemp(prefix="gloss-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{directory}/bench.sqlite3"
+    """Production-like settings (DEBUG off, collected static files) on a scratch database."""
+    directory = tempfile.mkdtemp(prefix="gloss-bench-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{directory}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsapp.settings")
     os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("STATIC_ROOT", f"{directory}/static")
     import django
     from django.core.management import call_command
 
     django.setup()
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)

@@ -91,7 +91,7 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # --- the boundary ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True)
 class ExportSource:
     """A link attached to an annotation, with how it bears on the highlighted passage."""
 
@@ -105,7 +105,7 @@ class ExportSource:
             raise ValueError(f"stance must be one of {STANCES}, not {self.stance!r}")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True)
 class ExportAnnotation:
     """Everything the exports need about one annotation; built by the Django side."""
 
@@ -123,8 +123,8 @@ class ExportAnnotation:
     kind: str
     note_markdown: str
     note_html: str
-    tags: tuple[str, ...] = ()
-    sources: tuple[ExportSource, ...] = ()
+    tags: tuple[str, ...]
+    sources: tuple[ExportSource, ...]
     creator_name: str
     creator_url: str | None
     created: datetime

@@ -204,10 +204,11 @@ class _Document:
         # The quote may have been edited in place while a look-alike survives elsewhere, so
         # approximate matches near the old position compete with the best exact occurrence.
         collapsed = self.collapsed
+        raw = (exact, prefix, suffix)
         quote, prefix, suffix = _collapse(exact), _collapse(prefix), _collapse(suffix)
         near = None if hint is None else collapsed.from_original(hint)
         other_best = None
-        if not (collapsed.same_as_original and quote == exact):
+        if not (collapsed.same_as_original and (quote, prefix, suffix) == raw):
             other_best = _best_exact(collapsed.text, quote, prefix, suffix, near)
             if other_best is not None and not _plausible(other_best, len(quote), prefix, suffix):
                 other_best = None

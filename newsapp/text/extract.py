@@ -10,6 +10,7 @@ offsets and the browser's selections agree because both count over exactly this 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from html import escape
 from xml.etree.ElementTree import Element
 
@@ -41,20 +42,21 @@ def canonical_text(clean_html: str) -> str:
     root = html5lib.parseFragment(
         clean_html, container="div", treebuilder="etree", namespaceHTMLElements=False
     )
-    parts: list[str] = []
-    _collect_text(root, parts)
-    return "".join(parts)
-
-
-def _collect_text(element: Element, parts: list[str]) -> None:
-    if element.text:
-        parts.append(element.text)
-    for child in element:
+    parts: list[str] = [root.text or ""]
+    stack: list[tuple[Iterator[Element], str | None]] = [(iter(root), None)]
+    while stack:  # iterative: hostile input can nest thousands deep
+        children, tail = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            parts.append(tail or "")
         # Comments have a non-string tag; a template's content lives in a separate fragment.
-        if isinstance(child.tag, str) and child.tag != "template":
-            _collect_text(child, parts)
-        if child.tail:
-            parts.append(child.tail)
+        elif isinstance(child.tag, str) and child.tag != "template":
+            parts.append(child.text or "")
+            stack.append((iter(child), child.tail))
+        else:
+            parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def word_count(text: str) -> int:

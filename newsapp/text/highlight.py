@@ -143,7 +143,9 @@ type _RawSegment = tuple[int, int, tuple[AnnotationId, ...], frozenset[Annotatio
 def _sweep(spans: Iterable[Span]) -> list[_RawSegment]:
     opened_at: dict[int, list[AnnotationId]] = {}
     closed_at: dict[int, list[AnnotationId]] = {}
+    total = 0
     for start, end, ids in _valid_spans(spans):
+        total += len(ids)
         if start in opened_at:
             opened_at[start].extend(ids)
         else:
@@ -155,26 +157,33 @@ def _sweep(spans: Iterable[Span]) -> list[_RawSegment]:
     if not opened_at:
         return []
     positions = sorted(opened_at.keys() | closed_at.keys())
-    kinds = {type(i) for ids in opened_at.values() for i in ids}
-    order = _id_order if len(kinds) > 1 else None  # only a mix of ints and strings needs a key
+    all_ids = {i for ids in opened_at.values() for i in ids}
+    order = _id_order if len({type(i) for i in all_ids}) > 1 else None  # ints and strings mixed
+    # Usually every id has one span and a plain set tracks what is open; an id with several
+    # spans needs a count of its open spans.
+    counted = total != len(all_ids)
+    active: set[AnnotationId] = set()
+    open_spans: dict[AnnotationId, int] = {}
 
-    active: dict[AnnotationId, int] = {}
     result: list[_RawSegment] = []
     previous_end, previous_ids = -1, ()
     for number in range(len(positions) - 1):
         position = positions[number]
         closed = closed_at.get(position)
-        if closed:
-            for annotation in closed:
-                remaining = active[annotation] - 1
-                if remaining:
-                    active[annotation] = remaining
-                else:
-                    del active[annotation]
         opened = opened_at.get(position)
-        if opened:
-            for annotation in opened:
-                active[annotation] = active.get(annotation, 0) + 1
+        if counted:
+            for annotation in closed or ():
+                open_spans[annotation] -= 1
+                if not open_spans[annotation]:
+                    active.discard(annotation)
+            for annotation in opened or ():
+                open_spans[annotation] = open_spans.get(annotation, 0) + 1
+                active.add(annotation)
+        else:
+            if closed:
+                active.difference_update(closed)
+            if opened:
+                active.update(opened)
         if not active:
             continue
         following = positions[number + 1]

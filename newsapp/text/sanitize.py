@@ -19,7 +19,7 @@ without a parser.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urljoin
@@ -79,6 +79,7 @@ _URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _HTML_SPACE = " \t\n\f\r"
 _SPACE_RUN = re.compile(r"\s+")
 _MAX_CANONICAL_ROUNDS = 4
+MAX_DEPTH = 100  # deeper elements are unwrapped; no article needs more, parsers differ beyond
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,12 +230,28 @@ class _Writer:
         self.parts: list[str] = []
         # The HTML parser drops a newline right after <pre>, so text must never start there.
         self._just_opened_pre = False
+        self._depth = 0  # elements written and not yet closed
 
-    def write_children(self, element: Element) -> None:
-        self.write_text(element.text)
-        for child in element:
-            self.write_element(child)
-            self.write_text(child.tail)
+    def write_children(self, root: Element) -> None:
+        """Serialise the children of `root`, iteratively: hostile input can nest thousands deep."""
+        self.write_text(root.text)
+        # Each frame: the children still to visit, the end tags to write after them, the tail.
+        stack: list[tuple[Iterator[Element], list[str], str | None]] = [(iter(root), [], None)]
+        while stack:
+            children, end_tags, tail = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                for tag in end_tags:
+                    self._close(tag)
+                self.write_text(tail)
+                continue
+            opened = self._start(child)
+            if opened is None:
+                self.write_text(child.tail)
+            else:
+                self.write_text(child.text)
+                stack.append((iter(child), opened, child.tail))
 
     def write_text(self, text: str | None) -> None:
         if not text:
@@ -246,41 +263,40 @@ class _Writer:
             self._just_opened_pre = False
             self.parts.append(_escape_text(text))
 
-    def write_element(self, element: Element) -> None:
+    def _start(self, element: Element) -> list[str] | None:
+        """Write what `element` opens. Returns the end tags its content must be followed by
+        (empty when the element is unwrapped), or None when its content is not written."""
         tag = element.tag
         if not isinstance(tag, str) or "{" in tag:
-            return  # comments, processing instructions, SVG and MathML content
+            return None  # comments, processing instructions, SVG and MathML content
         tag = tag.lower()
         if tag in DROP_WITH_CONTENT:
-            return
+            return None
         policy = self.policy
+        if tag == "img" and policy.images_as_alt_text:
+            self.write_text(element.get("alt"))
+            return None
+        if self._depth >= MAX_DEPTH:
+            return []  # browsers cap nesting too (at different depths): keep the text only
         if tag in HEADING_TAGS:
             if policy.headings_as_strong:
                 self._open("p", {})
                 self._open("strong", {})
-                self.write_children(element)
-                self._close("strong")
-                self._close("p")
-                return
+                return ["strong", "p"]
             if tag == "h1":
                 tag = "h2"  # the page has its own h1
-        if tag == "img" and policy.images_as_alt_text:
-            self.write_text(element.get("alt"))
-            return
         if tag not in policy.tags:
-            self.write_children(element)
-            return
+            return []
         attributes = self._attributes(tag, element)
         if tag == "a" and "href" not in attributes:
-            self.write_children(element)  # a link to nowhere is just its text
-            return
+            return []  # a link to nowhere is just its text
         if tag == "img" and "src" not in attributes:
-            return
+            return None
         self._open(tag, attributes)
         if tag in VOID_TAGS:
-            return
-        self.write_children(element)
-        self._close(tag)
+            self._depth -= 1
+            return None
+        return [tag]
 
     def _attributes(self, tag: str, element: Element) -> dict[str, str]:
         policy = self.policy
@@ -309,10 +325,12 @@ class _Writer:
         rendered = "".join(f' {name}="{_escape_attribute(v)}"' for name, v in attributes.items())
         self.parts.append(f"<{tag}{rendered}>")
         self._just_opened_pre = tag == "pre"
+        self._depth += 1
 
     def _close(self, tag: str) -> None:
         self.parts.append(f"</{tag}>")
         self._just_opened_pre = False
+        self._depth -= 1
 
 
 # --- small helpers -----------------------------------------------------------------------------

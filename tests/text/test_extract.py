@@ -61,6 +61,10 @@ def test_comments_and_template_content_are_not_text():
     assert canonical_text("a<!-- hidden -->b<template>c</template>d") == "abd"
 
 
+def test_deeply_nested_html_is_read_without_recursion_limits():
+    assert canonical_text("<i>" * 5000 + "x" + "</i>" * 5000 + "y") == "xy"
+
+
 def test_empty_html_has_empty_text():
     assert canonical_text("") == ""
 

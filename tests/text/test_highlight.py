@@ -312,3 +312,13 @@ def test_rendering_never_changes_text_or_structure_and_covers_exactly(source, da
                 f"code point {position} ({text[position]!r} in <{parent}>) left unmarked"
             )
     assert render(html, []) is html
+
+
+def test_real_page_keeps_text_and_structure(corpora):
+    page = corpora / "hypothesis-anchoring" / "html-baselines" / "wikipedia-regression-testing.html"
+    html = clean_article_html(page.read_text(encoding="utf-8"))
+    text = canonical_text(html)
+    spans = [(i, i + 97, [i % 5, i]) for i in range(0, len(text), 41)]
+    rendered = render(html, spans)
+    assert canonical_text(rendered) == text
+    assert structure(rendered) == structure(html)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import re
 from html import unescape
 
@@ -38,6 +39,15 @@ def parse(html: str):
 def elements(html: str):
     root = parse(html)
     return [node for node in root.iter() if node is not root]
+
+
+def depth(element) -> int:
+    deepest, stack = 0, [(element, 0)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in node)
+    return deepest
 
 
 def url_scheme(value: str) -> str | None:
@@ -193,6 +203,14 @@ def test_stray_table_text_is_moved_out_as_a_browser_does():
     assert cleaned == "oops<table><tbody><tr><td>1</td></tr></tbody></table>"
 
 
+@pytest.mark.parametrize("opening", ["<div>", "<b>", "<blockquote>", "<ul><li>", "<span><em>"])
+def test_deep_nesting_is_capped_without_losing_text(opening):
+    cleaned = clean_article_html(opening * 3000 + "deep text")
+    assert canonical_text(cleaned) == "deep text"
+    assert depth(parse(cleaned)) <= 100
+    assert clean_article_html(cleaned) == cleaned
+
+
 def test_plain_text_helper_strips_markup_and_collapses_space():
     assert clean_plain_text("  <b>Pete</b>\n  Hegseth<script>x()</script> &amp; co ") == (
         "Pete Hegseth & co"
@@ -287,3 +305,27 @@ def test_cleaning_is_safe_idempotent_and_countable_without_a_parser(html):
 @given(random_html)
 def test_notes_from_arbitrary_html_are_safe(html):
     assert_safe(render_note(html), NOTE_TAGS, NOTE_ATTRIBUTES)
+
+
+# --- real pages from the shared corpora --------------------------------------------------------
+
+
+def real_pages(corpora) -> list[tuple[str, str]]:
+    anchoring = corpora / "hypothesis-anchoring"
+    pages = [
+        (path.name, path.read_text(encoding="utf-8")) for path in sorted(anchoring.rglob("*.html"))
+    ]
+    smallest = sorted(
+        (corpora / "article-extraction").rglob("*.html.gz"), key=lambda p: p.stat().st_size
+    )
+    for path in smallest[:3]:
+        pages.append((path.name, gzip.decompress(path.read_bytes()).decode("utf-8", "replace")))
+    return pages
+
+
+def test_real_pages_clean_to_fixed_points_countable_without_a_parser(corpora):
+    for name, page in real_pages(corpora):
+        cleaned = clean_article_html(page)
+        assert_safe(cleaned, ARTICLE_TAGS, ARTICLE_ATTRIBUTES)
+        assert clean_article_html(cleaned) == cleaned, name
+        assert canonical_text(cleaned) == unescape("".join(TAG_SPLIT.split(cleaned)[0::2])), name

@@ -26,8 +26,17 @@ from newsapp.text.offsets import OffsetConverter
 
 ARTICLE_SEED = 1
 ARTICLE_WORDS = 10_000
-CASE_A = {"spans": 1_000, "edits": 20, "seed": 101}
-CASE_B = {"spans": 5_000, "edits": 20, "seed": 202}
+# 20 small edits of every kind, at random places.
+EDIT_MIX = {
+    "word_change": 6,
+    "typo_fix": 4,
+    "insert_sentence": 4,
+    "delete_sentence": 2,
+    "move_paragraph": 2,
+    "whitespace": 2,
+}
+CASE_A = {"spans": 1_000, "edits": EDIT_MIX, "seed": 101}
+CASE_B = {"spans": 5_000, "edits": EDIT_MIX, "seed": 202}
 TARGET_A_MS, TARGET_A_RIGHT = 500.0, 0.995
 TARGET_B_MS, TARGET_B_RIGHT = 2_000.0, 0.99
 RUNS = 5

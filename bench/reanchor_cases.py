@@ -20,7 +20,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
@@ -429,18 +429,27 @@ def make_cases(
     text: str,
     *,
     spans: int,
-    edits: int,
+    edits: int | Mapping[str, int],
     seed: int,
     kinds: Sequence[str] = EDIT_KINDS,
     weights: Sequence[float] | None = None,
 ) -> CaseSet:
-    """Pick ``spans`` spans on ``text``, apply ``edits`` random edits, and record the truth."""
+    """Pick ``spans`` spans on ``text``, apply edits at random places, and record the truth.
+
+    ``edits`` is a number of edits whose kinds are drawn from ``kinds`` (by ``weights``), or
+    the exact count of each kind, applied in random order.
+    """
     rng = random.Random(seed)
     if weights is None and tuple(kinds) == EDIT_KINDS:
         weights = EDIT_WEIGHTS
     picked = pick_spans(text, spans, rng)
     revision = Revision(text, [TrackedSpan(start, end) for start, end in picked])
-    for kind in rng.choices(list(kinds), weights=weights, k=edits):
+    if isinstance(edits, int):
+        sequence = rng.choices(list(kinds), weights=weights, k=edits)
+    else:
+        sequence = [kind for kind, count in edits.items() for _ in range(count)]
+        rng.shuffle(sequence)
+    for kind in sequence:
         random_edit(revision, rng, kind)
     cases = []
     for (start, end), span in zip(picked, revision.spans, strict=True):

@@ -50,6 +50,12 @@ DISTINCTIVE_LENGTH = 48
 # An exact occurrence whose quote and context agree this well (share of characters) is taken
 # without looking for approximate matches.
 CONFIDENT_SIMILARITY = 0.95
+# Occurrences of a quote scored at most, nearest the old position first (a one-letter quote in
+# a book-length text would otherwise score every occurrence).
+MAX_OCCURRENCES = 5000
+# Longer quotes (several paragraphs) are only matched exactly: the bit-parallel search costs
+# grow with the square of the quote's length.
+MAX_FUZZY_LENGTH = 5000
 # Approximate search looks this far (plus the quote length) on each side of the old position
 # before searching the whole text.
 SEARCH_WINDOW = 512
@@ -302,11 +308,15 @@ def _best_exact(
     """
     best: _Candidate | None = None
     length = len(quote)
+    scored = 0
     if hint is None:
         position = text.find(quote)
-        while position != -1:
+        # Without a hint the first occurrence whose context agrees fully cannot be beaten.
+        while position != -1 and scored < MAX_OCCURRENCES:
             candidate = _score(text, position, position + length, length, 0, prefix, suffix, None)
-            best = _better(best, candidate)
+            best, scored = _better(best, candidate), scored + 1
+            if candidate.similarity == 1.0:
+                break
             position = text.find(quote, position + 1)
         return best
     perfect = length + len(prefix) + len(suffix)
@@ -320,10 +330,10 @@ def _best_exact(
                 candidate = _score(
                     text, position, position + length, length, 0, prefix, suffix, hint
                 )
-                best = _better(best, candidate)
+                best, scored = _better(best, candidate), scored + 1
                 position = text.find(quote, position + 1, band_high + length - 1)
         covered_low, covered_high = low, high
-        if low == 0 and high == len(text):
+        if (low == 0 and high == len(text)) or scored >= MAX_OCCURRENCES:
             return best
         if best is not None and best.rank >= perfect + _nearness(radius):
             return best
@@ -336,7 +346,7 @@ def _best_fuzzy(
     """The best plausible approximate match near the hint, or anywhere if ``everywhere``."""
     length = len(quote)
     max_errors = int(length * MAX_ERROR_RATE)
-    if max_errors < 1:
+    if max_errors < 1 or length > MAX_FUZZY_LENGTH:
         return None
     if everywhere:
         low, high, chunk_length = 0, len(text), CHUNK_LENGTH
@@ -373,8 +383,9 @@ def _regions(
     for implied_start, pieces in _clusters(starts, slack):
         if len(pieces) < needed:
             continue
-        # Cheap check in C before the Myers pass: at the implied start, a match within the
-        # budget is within twice the budget (the indels of the match shift the window).
+        # Cheap check in C before the Myers pass: where the seeds agree on a real match, the
+        # quote-length window at that start is within twice the budget (the match's own
+        # indels shift it a little); where seeds of a common phrase agree by chance, it is not.
         first = implied_start[0]
         window = text[max(low, first) : first + length]
         if needed > 1 and Levenshtein.distance(quote, window, score_cutoff=2 * max_errors) > (
@@ -396,8 +407,10 @@ def _similar_windows(
     """Per chunk, the start of the window most similar to a short quote, if similar enough.
 
     rapidfuzz's partial_ratio is exhaustive and bit-parallel for needles of up to 64
-    characters. Its indel similarity is at least ``1 - 1.5 * MAX_ERROR_RATE`` for a match within
-    the budget (a substitution costs two indels, and the window has the quote's length).
+    characters. Its indel similarity is about ``1 - 1.5 * MAX_ERROR_RATE`` or more for a match
+    within the budget (a substitution costs two indels, and the window has the quote's length,
+    not the match's). Only each chunk's best window is kept, so chunks near the old position
+    are small.
     """
     cutoff = 100.0 * (1.0 - 1.5 * MAX_ERROR_RATE)
     length = len(quote)

@@ -271,6 +271,15 @@ def test_huge_text_is_searched_without_trouble():
     assert anchored_text(text, locate(text, **typo)) == "on day 13579."
 
 
+def test_very_long_quotes_anchor_exactly_or_not_at_all():
+    text = ARTICLE * 400
+    quote = ARTICLE * 20
+    start = 7 * len(ARTICLE)
+    anchor = locate(text, exact=quote, start=start, end=start + len(quote))
+    assert anchor == Anchor(start, start + len(quote), "position", 1.0)
+    assert locate(text, exact="x" + quote[1:], start=start) is None
+
+
 # --- Unicode ------------------------------------------------------------------------------------
 
 

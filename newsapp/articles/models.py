@@ -49,6 +49,12 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    annotations_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Bumped by every annotation write; keys the cache of the rendered body.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 

@@ -49,19 +49,18 @@ def decode_upload(data: bytes) -> str:
     return text
 
 
-def body_to_clean_html(body: str, body_format: str) -> str:
+def body_to_clean_html(body: str, body_format: str, *, base_url: str | None = None) -> str:
+    """Sanitised HTML for any accepted format; relative links resolve against `base_url`."""
     if body_format == BodyFormat.TEXT:
-        raw_html = text_to_html(body)
-    elif body_format == BodyFormat.MARKDOWN:
-        raw_html = markdown_to_html(body)
-    elif body_format == BodyFormat.HTML:
-        raw_html = body
-    else:
-        choices = ", ".join(BodyFormat.values)
-        raise ValidationError(
-            {"body_format": f"Unknown format “{body_format}”: choose one of {choices}."}
-        )
-    return clean_article_html(raw_html)
+        return text_to_html(body)
+    if body_format == BodyFormat.MARKDOWN:
+        return markdown_to_html(body, base_url=base_url)
+    if body_format == BodyFormat.HTML:
+        return clean_article_html(body, base_url=base_url)
+    choices = ", ".join(BodyFormat.values)
+    raise ValidationError(
+        {"body_format": f"Unknown format “{body_format}”: choose one of {choices}."}
+    )
 
 
 def validate_source_url(url: str) -> None:
@@ -113,7 +112,7 @@ def article_import(
             {"body": f"The body is {size / 1_048_576:.1f} MB; the limit is 2 MB."}
         )
     validate_source_url(source_url)
-    body_html = body_to_clean_html(body, body_format)
+    body_html = body_to_clean_html(body, body_format, base_url=source_url or None)
     body_text = canonical_text(body_html)
     if not body_text.strip():
         raise ValidationError(

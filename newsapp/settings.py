@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "newsapp.articles",
     "newsapp.annotations",
     "newsapp.accounts",
+    "newsapp.sharing",
 ]
 
 MIDDLEWARE = [

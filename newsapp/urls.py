@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("newsapp.articles.urls")),
     path("", include("newsapp.annotations.urls")),
+    path("", include("newsapp.sharing.urls")),
     path("accounts/", include("newsapp.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

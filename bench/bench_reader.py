@@ -53,6 +53,7 @@ WORDS = [
 ]
 RUNS_EMPTY = 200
 RUNS_ANNOTATED = 30
+RUNS_COLD = 15
 
 
 def article_markdown(words: int, rng: random.Random) -> str:
@@ -69,20 +70,28 @@ def article_markdown(words: int, rng: random.Random) -> str:
     return "\n\n".join(paragraphs)
 
 
-def measure(client, url: str, runs: int) -> tuple[float, int]:
+def measure(client, url: str, runs: int, *, cold: bool = False) -> tuple[float, int]:
+    """Median ms and SQL queries of one page view; `cold` empties the cache before each."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(url)  # warm up: connection, template loaders
+    client.get(url)  # warm up: connection, template loaders, the CSRF cookie
+    client.get(url)
+    if cold:
+        cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, response.status_code
+    query_count = len(queries.captured_queries)  # read now: the next request resets the log
     timings = []
     for _ in range(runs):
+        if cold:
+            cache.clear()
         started = time.perf_counter()
         client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings), len(queries.captured_queries)
+    return statistics.median(timings), query_count
 
 
 def add_annotations(article, users, count: int, rng: random.Random) -> None:
@@ -119,8 +128,11 @@ def main() -> None:
     )
     users = [get_user_model().objects.create_user(f"reader{n}") for n in range(20)]
     client = Client()
+    signed_in = Client()
+    signed_in.force_login(users[0])
     url = article.get_absolute_url()
     print(f"article: {article.word_count:,} words, {len(article.body_html):,} bytes of HTML")
+    print("anonymous reader unless said; 'cold cache' = first view after any annotation change")
 
     results = {}
     for total in (0, 100, 1_000, 5_000):
@@ -128,10 +140,14 @@ def main() -> None:
         runs = RUNS_EMPTY if total == 0 else RUNS_ANNOTATED
         median_ms, queries = measure(client, url, runs)
         results[total] = (median_ms, queries)
+        cold_ms, cold_queries = measure(client, url, RUNS_COLD, cold=True)
+        reader_ms, reader_queries = measure(signed_in, url, RUNS_COLD)
         visible = Annotation.objects.visible_to(None).filter(article=article).count()
         print(
             f"reader, {total:>5,} annotations ({visible:,} public): "
-            f"median {median_ms:7.2f} ms over {runs} runs, {queries} SQL queries"
+            f"median {median_ms:6.2f} ms, {queries} queries | "
+            f"cold cache {cold_ms:6.2f} ms, {cold_queries} queries | "
+            f"signed in {reader_ms:6.2f} ms, {reader_queries} queries"
         )
 
     empty_ms, empty_queries = results[0]

@@ -24,3 +24,13 @@ def corpora() -> Path:
 def fast_password_hashing(settings):
     """Real hashing costs ~0.3 s per user; tests check behaviour, not key stretching."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as a freshly started server would."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+
 from newsapp.text import highlight
 
-from .models import Annotation, AnnotationQuerySet, ContextSource, Kind
+from .models import AnchorState, Annotation, AnnotationQuerySet, ContextSource, Kind
 
 REMEMBERED_VISIBILITY = "gloss:last-visibility"
 
@@ -36,6 +41,10 @@ class ReaderFilter:
     def active(self) -> bool:
         return bool(self.mine or self.kind or self.tag or self.by)
 
+    @property
+    def cache_key(self) -> str:
+        return f"{int(self.mine)}|{self.kind}|{self.tag}|{self.by}".replace(":", "%3A")
+
     def apply(self, annotations: AnnotationQuerySet, user) -> AnnotationQuerySet:
         if self.mine:
             annotations = (
@@ -50,46 +59,129 @@ class ReaderFilter:
         return annotations
 
 
+NOTES_PER_PAGE = 40
+CACHE_SECONDS = 10 * 60
+
+
 @dataclass
 class ReaderAnnotations:
-    notes: list[Annotation]
-    orphaned: list[Annotation]
-    body_html: str
-    tags_in_use: list[str] = field(default_factory=list)
+    """The marked-up body (every visible highlight) and one page of rendered note cards."""
 
-    @property
-    def count(self) -> int:
-        return len(self.notes) + len(self.orphaned)
+    body_html: str
+    count: int
+    tags_in_use: list[str]
+    notes_html: str
+
+
+@dataclass
+class NotePage:
+    notes: list[Annotation] = field(default_factory=list)
+    orphaned: list[Annotation] = field(default_factory=list)
+    next_page: int | None = None
 
 
 def reader_annotations(
-    article, user, reader_filter: ReaderFilter = ReaderFilter(), target: Annotation | None = None
+    request,
+    article,
+    reader_filter: ReaderFilter = ReaderFilter(),
+    target: Annotation | None = None,
+    page: int = 1,
 ) -> ReaderAnnotations:
-    """Annotations `user` may see on `article`, with marks rendered into the body.
+    """Annotations the viewer may see on `article`: marks in the body and a page of notes.
 
-    Always four queries (annotations with authors, their sources, their tags, their replies),
-    whatever the number of annotations: no per-note queries, no prefetch that skips when empty.
+    Both parts are cached under the article's state, its annotation-set version and the
+    viewer (user and CSRF secret), so a private note never reaches another reader through
+    the cache and a warm page costs no annotation queries at all. A cold page costs a fixed
+    number, whatever the number of annotations: the rest of the notes load on demand.
     """
+    user = request.user
     visible = Annotation.objects.visible_to(user).filter(article=article)
     if target is not None:
         visible = visible | Annotation.objects.filter(pk=target.pk)
     top_level = reader_filter.apply(visible.top_level(), user).distinct()
-    notes = list(top_level.select_related("author").order_by("start", "created_at"))
-    ids = [note.pk for note in notes]
+    key = cache_key(request, article, reader_filter, target)
 
-    # Lists of ids, not subqueries: they compile faster and the query count never varies.
+    marks = cache.get(f"{key}:marks")
+    if marks is None:
+        marks = marks_for(article.body_html, top_level, target)
+        cache.set(f"{key}:marks", marks, CACHE_SECONDS)
+
+    viewer = viewer_key(request)
+    notes_key = f"{key}:notes:{page}:{viewer}"
+    notes_html = cache.get(notes_key) if viewer else None
+    if notes_html is None:
+        note_page = load_note_page(top_level, visible, target, page)
+        context = {
+            "note_page": note_page,
+            "article": article,
+            "reader_filter": reader_filter,
+            "count": marks["count"],
+        }
+        notes_html = render_to_string("annotations/_note_page.html", context, request=request)
+        if viewer:
+            cache.set(notes_key, notes_html, CACHE_SECONDS)
+    return ReaderAnnotations(
+        body_html=marks["body_html"],
+        count=marks["count"],
+        tags_in_use=marks["tags_in_use"],
+        notes_html=notes_html,
+    )
+
+
+def cache_key(request, article, reader_filter: ReaderFilter, target) -> str:
+    changed = article.annotations_changed_at
+    parts = (
+        article.pk,
+        article.updated_at.timestamp(),
+        changed.timestamp() if changed else 0,
+        request.user.pk if request.user.is_authenticated else 0,
+        target.public_id if target is not None else "",
+        reader_filter.cache_key,
+    )
+    return "gloss:reader:" + ":".join(str(part) for part in parts)
+
+
+def viewer_key(request) -> str:
+    """Who the rendered cards are for: their forms carry this browser's CSRF secret.
+
+    Empty means "do not cache": a signed-in reader without a CSRF cookie yet.
+    """
+    if not request.user.is_authenticated:
+        return "anonymous"
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    return hashlib.sha256(secret.encode()).hexdigest()[:16] if secret else ""
+
+
+def load_note_page(top_level, visible, target, page: int) -> NotePage:
+    offset = (max(page, 1) - 1) * NOTES_PER_PAGE
+    ordered = top_level.order_by("anchor_state", "start", "created_at", "pk")
+    window = ordered[offset : offset + NOTES_PER_PAGE + 1]
+    notes = list(window.select_related("author"))
+    has_more = len(notes) > NOTES_PER_PAGE
+    notes = notes[:NOTES_PER_PAGE]
+    if target is not None and page == 1 and all(note.pk != target.pk for note in notes):
+        notes.insert(0, target)
+    attach_details(notes, visible, ids=window.values("pk"), target=target)
+    return NotePage(
+        notes=[note for note in notes if not note.is_orphaned],
+        orphaned=[note for note in notes if note.is_orphaned],
+        next_page=page + 1 if has_more else None,
+    )
+
+
+def attach_details(notes: list[Annotation], visible, *, ids, target=None) -> None:
+    """Sources, tags and replies for a page of notes: three queries, never one per note."""
     sources_by_note = defaultdict(list)
-    for source in ContextSource.objects.filter(annotation_id__in=ids):
+    for source in ContextSource.objects.filter(annotation__in=ids):
         sources_by_note[source.annotation_id].append(source)
     tags_by_note = defaultdict(list)
-    tag_links = Annotation.tags.through.objects.filter(annotation_id__in=ids)
+    tag_links = Annotation.tags.through.objects.filter(annotation__in=ids)
     for annotation_id, name in tag_links.values_list("annotation_id", "tag__name"):
         tags_by_note[annotation_id].append(name)
     replies_by_note = defaultdict(list)
-    replies = visible.filter(parent_id__in=ids).select_related("author").order_by("created_at")
+    replies = visible.filter(parent__in=ids).select_related("author").order_by("created_at")
     for reply in replies:
         replies_by_note[reply.parent_id].append(reply)
-
     for note in notes:
         note.visible_sources = sources_by_note[note.pk]
         note.tag_names = sorted(tags_by_note[note.pk])
@@ -97,23 +189,33 @@ def reader_annotations(
         note.is_target = target is not None and note.pk == target.pk
         note.reply_token = secrets.token_urlsafe(12)
 
-    anchored = [note for note in notes if not note.is_orphaned and note.start is not None]
-    orphaned = [note for note in notes if note.is_orphaned]
-    body_html = render_marks(article.body_html, anchored, target)
-    tags_in_use = sorted({name for names in tags_by_note.values() for name in names})
-    return ReaderAnnotations(
-        notes=anchored, orphaned=orphaned, body_html=body_html, tags_in_use=tags_in_use
-    )
+
+def note_with_details(annotation: Annotation, user) -> Annotation:
+    """One note card's data, for a card loaded on demand (a mark beyond the first page)."""
+    visible = Annotation.objects.visible_to(user, via_link=True)
+    attach_details([annotation], visible, ids=[annotation.pk])
+    return annotation
 
 
-def render_marks(body_html: str, annotations: list[Annotation], target: Annotation | None) -> str:
-    by_public_id = {annotation.public_id: annotation for annotation in annotations}
-    spans = [(a.start, a.end, (a.public_id,)) for a in annotations]
+def marks_for(body_html: str, top_level, target) -> dict:
+    rows = list(top_level.values_list("public_id", "kind", "start", "end", "anchor_state"))
+    anchored = [row for row in rows if row[4] == AnchorState.ANCHORED and row[2] is not None]
+    tag_names = Annotation.tags.through.objects.filter(annotation__in=top_level.values("pk"))
+    return {
+        "body_html": render_marks(body_html, anchored, target),
+        "count": len(rows),
+        "tags_in_use": sorted(set(tag_names.values_list("tag__name", flat=True))),
+    }
+
+
+def render_marks(body_html: str, rows: list[tuple], target: Annotation | None) -> str:
+    """`rows` are (public_id, kind, start, end, ...) of anchored annotations."""
+    kind_of = {row[0]: row[1] for row in rows}
+    spans = [(start, end, (public_id,)) for public_id, _, start, end, *_ in rows]
     target_id = target.public_id if target is not None else None
 
     def mark_attrs(ids, starts) -> dict[str, str]:
-        first = by_public_id[ids[0]]
-        classes = ["hl", f"hl-{first.kind}"]
+        classes = ["hl", f"hl-{kind_of[ids[0]]}"]
         if len(ids) > 1:
             classes.append("hl-overlap")
         if target_id in ids:
@@ -132,21 +234,16 @@ def render_marks(body_html: str, annotations: list[Annotation], target: Annotati
     return highlight.render(body_html, spans, mark_attrs=mark_attrs)
 
 
-def annotation_for_permalink(public_id: str, user) -> Annotation | None:
-    return (
-        Annotation.objects.visible_to(user, via_link=True)
-        .select_related("article", "author")
-        .filter(public_id=public_id)
-        .first()
-    )
-
-
 def reader_context(request, article, *, target: Annotation | None = None) -> dict:
     """Everything the reader page and its HTMX fragments render."""
     reader_filter = ReaderFilter.from_query(request.GET)
+    try:
+        page = max(1, int(request.GET.get("notes_page", 1)))
+    except ValueError:
+        page = 1
     return {
         "article": article,
-        "annotations": reader_annotations(article, request.user, reader_filter, target),
+        "annotations": reader_annotations(request, article, reader_filter, target, page),
         "reader_filter": reader_filter,
         "kinds": Kind,
         "target": target,

@@ -186,6 +186,7 @@ def annotation_create(
         with transaction.atomic():
             annotation.save()
             replace_tags_and_sources(annotation, tags, sources)
+            mark_annotations_changed(article)
     except IntegrityError:
         # Two identical submissions raced; the first one won and is the answer.
         existing = Annotation.objects.filter(
@@ -195,6 +196,14 @@ def annotation_create(
             raise
         return existing
     return annotation
+
+
+def mark_annotations_changed(article) -> None:
+    """New cache key for the article's marked-up body (see reader.cached_marks)."""
+    article.annotations_changed_at = timezone.now()
+    type(article).objects.filter(pk=article.pk).update(
+        annotations_changed_at=article.annotations_changed_at
+    )
 
 
 def ensure_author(annotation: Annotation, user) -> None:
@@ -227,6 +236,7 @@ def annotation_update(
     annotation.visibility = visibility
     annotation.save()
     replace_tags_and_sources(annotation, tags, sources)
+    mark_annotations_changed(annotation.article)
     return annotation
 
 
@@ -234,14 +244,18 @@ def annotation_delete(*, annotation: Annotation, user) -> Annotation:
     """Move to the author's trash; restorable until purged."""
     ensure_author(annotation, user)
     annotation.deleted_at = timezone.now()
-    annotation.save(update_fields=["deleted_at", "updated_at"])
+    with transaction.atomic():
+        annotation.save(update_fields=["deleted_at", "updated_at"])
+        mark_annotations_changed(annotation.article)
     return annotation
 
 
 def annotation_restore(*, annotation: Annotation, user) -> Annotation:
     ensure_author(annotation, user)
     annotation.deleted_at = None
-    annotation.save(update_fields=["deleted_at", "updated_at"])
+    with transaction.atomic():
+        annotation.save(update_fields=["deleted_at", "updated_at"])
+        mark_annotations_changed(annotation.article)
     return annotation
 
 
@@ -265,7 +279,7 @@ def reply_create(
     note = validate_note(note)
     if not note:
         raise ValidationError({"note": "Write a reply first."})
-    return Annotation.objects.create(
+    reply = Annotation.objects.create(
         article_id=parent.article_id,
         author=author,
         parent=parent,
@@ -275,3 +289,5 @@ def reply_create(
         visibility=Visibility.PUBLIC,
         submission_token=submission_token,
     )
+    mark_annotations_changed(parent.article)
+    return reply

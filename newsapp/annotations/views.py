@@ -16,7 +16,7 @@ from newsapp.text.sanitize import render_note
 from . import services
 from .forms import AnnotationForm, NoteFieldsForm, ReplyForm
 from .models import Annotation, Kind
-from .reader import REMEMBERED_VISIBILITY, reader_context
+from .reader import REMEMBERED_VISIBILITY, note_with_details, reader_context
 
 
 def render_changed(request, article, *, status=200, toast="", undo=None):
@@ -224,7 +224,9 @@ def reply_create(request, public_id: str):
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def permalink(request, public_id: str):
+    """The article opened at one annotation; for HTMX, just that note's card."""
     annotation = (
         Annotation.objects.visible_to(request.user, via_link=True)
         .filter(public_id=public_id)
@@ -235,6 +237,12 @@ def permalink(request, public_id: str):
         raise Http404("No such annotation, or it is private.")
     if annotation.parent_id is not None:
         return redirect(annotation.parent)
+    if request.htmx:
+        context = {
+            "note": note_with_details(annotation, request.user),
+            "article": annotation.article,
+        }
+        return render(request, "annotations/_fragments.html#note_card", context)
     context = reader_context(request, annotation.article, target=annotation)
     return render(request, "articles/detail.html", context)
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -33,6 +34,8 @@ def library(request):
 def article_detail(request, slug: str):
     article = get_object_or_404(Article, slug=slug)
     context = reader_context(request, article)
+    if request.htmx and "notes_page" in request.GET:
+        return HttpResponse(context["annotations"].notes_html)
     if request.htmx:
         return render(request, "annotations/_changed.html", context)
     return render(request, "articles/detail.html", context)

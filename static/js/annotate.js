@@ -150,7 +150,21 @@
     document.querySelectorAll(".is-active").forEach(function (el) { el.classList.remove("is-active"); });
   }
 
+  // Cards beyond the first page load on demand, from the annotation's permalink.
+  function loadMissingCards(ids) {
+    var missing = ids.filter(function (id) { return !document.getElementById("note-" + id); });
+    return Promise.all(missing.map(function (id) {
+      return htmx.ajax("GET", "/a/" + encodeURIComponent(id) + "/", {
+        target: "#notes", swap: "afterbegin",
+      });
+    }));
+  }
+
   function openNotes(ids, focusFirst) {
+    loadMissingCards(ids).then(function () { showNotes(ids, focusFirst); });
+  }
+
+  function showNotes(ids, focusFirst) {
     clearActive();
     var first = null;
     ids.forEach(function (id) {

@@ -249,3 +249,13 @@ def reader_context(request, article, *, target: Annotation | None = None) -> dic
         "target": target,
         "default_visibility": request.session.get(REMEMBERED_VISIBILITY, "public"),
     }
+
+
+def annotation_for_permalink(public_id: str, user) -> Annotation | None:
+    """The annotation a link names, if `user` may open it (else None: answer 404)."""
+    return (
+        Annotation.objects.visible_to(user, via_link=True)
+        .select_related("article", "author")
+        .filter(public_id=public_id)
+        .first()
+    )

@@ -16,7 +16,12 @@ from newsapp.text.sanitize import render_note
 from . import services
 from .forms import AnnotationForm, NoteFieldsForm, ReplyForm
 from .models import Annotation, Kind
-from .reader import REMEMBERED_VISIBILITY, note_with_details, reader_context
+from .reader import (
+    REMEMBERED_VISIBILITY,
+    annotation_for_permalink,
+    note_with_details,
+    reader_context,
+)
 
 
 def render_changed(request, article, *, status=200, toast="", undo=None):
@@ -227,12 +232,7 @@ def reply_create(request, public_id: str):
 @vary_on_headers("HX-Request")
 def permalink(request, public_id: str):
     """The article opened at one annotation; for HTMX, just that note's card."""
-    annotation = (
-        Annotation.objects.visible_to(request.user, via_link=True)
-        .filter(public_id=public_id)
-        .select_related("article", "author")
-        .first()
-    )
+    annotation = annotation_for_permalink(public_id, request.user)
     if annotation is None:
         raise Http404("No such annotation, or it is private.")
     if annotation.parent_id is not None:

@@ -62,10 +62,17 @@
     };
   }
 
+  var status = document.querySelector("[data-selection-status]");
+
   function showToolbar(selected) {
     if (!toolbar) return;
     current = selected;
+    var wasHidden = toolbar.hidden;
     toolbar.hidden = false;
+    if (status && wasHidden) {
+      status.textContent = "Words selected. Press A to annotate, H to highlight, " +
+        "Q to mark a quote, C to mark a claim.";
+    }
     var top = window.scrollY + selected.rect.top - toolbar.offsetHeight - 10;
     if (top < window.scrollY + 64) top = window.scrollY + selected.rect.bottom + 10;
     var left = window.scrollX + selected.rect.left + selected.rect.width / 2 - toolbar.offsetWidth / 2;

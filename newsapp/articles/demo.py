@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,3 +42,8 @@ def parse_demo_file(path: Path) -> DemoArticle:
 
 def demo_articles() -> list[DemoArticle]:
     return [parse_demo_file(path) for path in sorted(DEMO_DIR.glob("*.md"))]
+
+
+def demo_annotations() -> list[dict]:
+    """A few public annotations on the demo articles, keyed by the article's source URL."""
+    return json.loads((DEMO_DIR / "annotations.json").read_text(encoding="utf-8"))

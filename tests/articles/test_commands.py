@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from newsapp.articles.demo import demo_articles
+from newsapp.annotations.models import Annotation
+from newsapp.articles.demo import demo_annotations, demo_articles
 from newsapp.articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +63,14 @@ def test_import_article_missing_file():
 def test_loaddemo_is_idempotent():
     run("loaddemo")
     count = Article.objects.count()
+    notes = Annotation.objects.count()
     assert count == len(demo_articles()) >= 3
+    assert notes == len(demo_annotations()) >= 3
     run("loaddemo")
-    assert Article.objects.count() == count
+    assert (Article.objects.count(), Annotation.objects.count()) == (count, notes)
     for article in Article.objects.all():
         assert article.word_count >= 500, article.title
+    for annotation in Annotation.objects.all():
+        assert annotation.visibility == "public"
+        assert annotation.article.body_text[annotation.start : annotation.end] == annotation.exact
+    assert not Annotation.objects.first().author.has_usable_password()

@@ -1,0 +1,51 @@
+"""Template helpers for share controls and link previews: absolute URLs and plain-text excerpts."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from django import template
+from django.utils.html import strip_tags
+
+register = template.Library()
+
+_SPACE = re.compile(r"\s+")
+QUOTE_MARKS = "\"“”„«»‘’'「『"
+_BLOCK_BREAK = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|div|ul|ol)>|<br\s*/?>", re.IGNORECASE)
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path: str) -> str:
+    """``path`` as an absolute URL on the site the request came to (for previews and copies)."""
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+@register.filter
+def plain_text(html_fragment: str) -> str:
+    """A sanitised HTML fragment (a note's ``note_html``) as one line of plain text.
+
+    The result is text, not HTML: autoescaping escapes it again wherever it is written.
+    """
+    text = html.unescape(strip_tags(_BLOCK_BREAK.sub(" ", html_fragment or "")))
+    return _SPACE.sub(" ", text).strip()
+
+
+@register.filter
+def one_line(text: str) -> str:
+    return _SPACE.sub(" ", text or "").strip()
+
+
+@register.filter
+def quoted(text: str, limit: int | None = None) -> str:
+    """The words on one line in curly quotes, unless they open with a quotation mark already.
+
+    ``limit`` shortens the words first, with an ellipsis, the way ``truncatechars`` does.
+    """
+    words = one_line(text)
+    if limit is not None and len(words) > int(limit):
+        words = words[: int(limit) - 1].rstrip() + "…"
+    if not words or words[0] in QUOTE_MARKS:
+        return words
+    return f"“{words}”"

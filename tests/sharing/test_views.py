@@ -1,0 +1,615 @@
+"""Sharing views: who may open what, link previews, cards, QR, embeds, oEmbed, exports, import."""
+
+from __future__ import annotations
+
+import io
+import json
+from urllib.parse import quote, urlsplit
+
+import html5lib
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from PIL import Image
+
+from newsapp.annotations.models import AnchorState, Annotation
+from newsapp.annotations.services import annotation_update
+from newsapp.sharing.w3c import MAX_IMPORT_BYTES
+from newsapp.text.fragments import match_text_directive
+from tests.factories import make_annotation, make_article, make_user
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+SITE = "http://testserver"
+SOURCE_URL = "https://news.example.org/2031/rates-hold"
+
+BODY = """\
+The central bank held its main rate at 4.5% on Thursday, the third pause in a row.
+
+“Rates < 5% & falling” is how the governor put it, adding that "relief" would come in spring.
+
+Economists expect a first cut in June. The bank said wages still rise faster than prices.
+
+Economists expect a first cut in June, said one trader, but few are sure.
+"""
+TRICKY_QUOTE = '“Rates < 5% & falling” is how the governor put it, adding that "relief"'
+NS = {"h": "http://www.w3.org/1999/xhtml"}
+
+
+@pytest.fixture
+def article():
+    return make_article(
+        title='Bank holds rates: "a pause" as 4.5 < 5 & more',
+        body=BODY,
+        source_url=SOURCE_URL,
+        source_name="Harbour Ledger",
+    )
+
+
+@pytest.fixture
+def author():
+    return make_user("author")
+
+
+@pytest.fixture
+def viewers(author):
+    return {"author": author, "other": make_user("other"), "anonymous": None}
+
+
+def annotate(article, author, visibility="public", exact="held its main rate at 4.5%", **fields):
+    fields.setdefault("note", "The **third** pause; see the minutes.")
+    fields.setdefault("kind", "claim")
+    return make_annotation(
+        article=article, author=author, exact=exact, visibility=visibility, **fields
+    )
+
+
+def as_viewer(client, user):
+    if user is None:
+        client.logout()
+    else:
+        client.force_login(user)
+    return client
+
+
+def parse(html: str):
+    return html5lib.parse(html, namespaceHTMLElements=True)
+
+
+def meta_tags(html: str) -> dict[str, str]:
+    document = parse(html)
+    tags = {}
+    for element in document.iterfind(".//h:meta", NS):
+        name = element.get("property") or element.get("name")
+        if name:
+            tags[name] = element.get("content")
+    return tags
+
+
+def links(html: str) -> dict[str, dict[str, str]]:
+    document = parse(html)
+    return {
+        element.get("rel") + ":" + element.get("type", ""): dict(element.attrib)
+        for element in document.iterfind(".//h:link", NS)
+    }
+
+
+def open_png(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "PNG"
+    image.load()
+    return image
+
+
+# --- the visibility matrix ---------------------------------------------------------------------
+
+ONE_ANNOTATION_URLS = {
+    "permalink": lambda a: reverse("annotations:permalink", args=[a.public_id]),
+    "card": lambda a: reverse("sharing:card", args=[a.public_id]),
+    "embed": lambda a: reverse("sharing:embed", args=[a.public_id]),
+    "qr_svg": lambda a: reverse("sharing:qr_svg", args=[a.public_id]),
+    "qr_png": lambda a: reverse("sharing:qr_png", args=[a.public_id]),
+    "original": lambda a: reverse("sharing:original", args=[a.public_id]),
+    "oembed": lambda a: (
+        reverse("sharing:oembed") + "?url=" + quote(SITE + a.get_absolute_url(), safe="")
+    ),
+}
+SUCCESS = {"original": 302}
+
+
+@pytest.mark.parametrize("endpoint", ONE_ANNOTATION_URLS)
+@pytest.mark.parametrize("visibility", ["private", "unlisted", "public"])
+@pytest.mark.parametrize("viewer", ["author", "other", "anonymous"])
+def test_visibility_matrix(client, article, author, viewers, endpoint, visibility, viewer):
+    annotation = annotate(article, author, visibility)
+    response = as_viewer(client, viewers[viewer]).get(ONE_ANNOTATION_URLS[endpoint](annotation))
+    allowed = visibility != "private" or viewer == "author"
+    expected = SUCCESS.get(endpoint, 200) if allowed else 404
+    assert response.status_code == expected
+    if not allowed:
+        assert annotation.exact.encode() not in response.content
+
+
+@pytest.mark.parametrize("endpoint", ONE_ANNOTATION_URLS)
+def test_trashed_and_unknown_annotations_are_not_found(client, article, author, endpoint):
+    annotation = annotate(article, author, "public")
+    Annotation.objects.filter(pk=annotation.pk).update(deleted_at="2031-01-01T00:00:00Z")
+    client.force_login(author)
+    assert client.get(ONE_ANNOTATION_URLS[endpoint](annotation)).status_code == 404
+    annotation.public_id = "no-such-annotation"
+    assert client.get(ONE_ANNOTATION_URLS[endpoint](annotation)).status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["md", "jsonld"])
+@pytest.mark.parametrize("viewer", ["author", "other", "anonymous"])
+def test_article_export_lists_what_the_viewer_may_see_listed(
+    client, article, author, viewers, fmt, viewer
+):
+    notes = {
+        visibility: annotate(article, author, visibility, note=f"{visibility} note")
+        for visibility in ("private", "unlisted", "public")
+    }
+    response = as_viewer(client, viewers[viewer]).get(
+        reverse("sharing:article_export", args=[article.slug, fmt])
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    # Unlisted notes open by link but are never listed, so only their author exports them.
+    shown = {"public"} | ({"private", "unlisted"} if viewer == "author" else set())
+    for visibility, annotation in notes.items():
+        assert (f"{visibility} note" in body) == (visibility in shown)
+        assert (annotation.public_id in body) == (visibility in shown)
+
+
+@pytest.mark.parametrize("fmt", ["md", "jsonld"])
+def test_reader_export_holds_only_the_readers_own(client, article, author, viewers, fmt):
+    annotate(article, author, "private", note="mine, private")
+    annotate(article, viewers["other"], "public", note="someone else's")
+    url = reverse("sharing:reader_export", args=[fmt])
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and reverse("accounts:login") in anonymous["Location"]
+    body = as_viewer(client, author).get(url).content.decode()
+    assert "mine, private" in body and "someone else" not in body
+    body = as_viewer(client, viewers["other"]).get(url).content.decode()
+    assert "mine, private" not in body and "someone else" in body
+
+
+# --- link previews on the permalink page --------------------------------------------------------
+
+
+def test_permalink_page_has_open_graph_and_twitter_tags_escaped(client, article, author):
+    annotation = annotate(
+        article,
+        author,
+        "unlisted",
+        exact=TRICKY_QUOTE,
+        note='Say "when" & <b>why</b>: the <script>alert(1)</script> minutes.\n\nSecond para.',
+    )
+    response = client.get(annotation.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    tags = meta_tags(html)
+    permalink = SITE + annotation.get_absolute_url()
+    card = SITE + reverse("sharing:card", args=[annotation.public_id])
+    assert tags["og:title"] == article.title == 'Bank holds rates: "a pause" as 4.5 < 5 & more'
+    assert tags["og:type"] == "article"
+    assert tags["og:site_name"] == "Gloss"
+    assert tags["og:url"] == permalink
+    assert tags["og:image"] == card
+    assert (tags["og:image:width"], tags["og:image:height"]) == ("1200", "630")
+    description = tags["og:description"]
+    # The quote opens with its own quotation mark, so it is not wrapped in another.
+    assert description.startswith(f"{TRICKY_QUOTE} — ")
+    # The note's text exactly as its reader sees it (their "<b>" was text, not markup).
+    assert description.endswith(
+        'Say "when" & <b>why</b>: the <script>alert(1)</script> minutes. Second para.'
+    )
+    assert tags["twitter:card"] == "summary_large_image"
+    assert tags["twitter:title"] == article.title
+    assert tags["twitter:description"] == description
+    assert tags["twitter:image"] == card
+    assert tags["robots"] == "noindex"  # unlisted: open by link, never indexed
+    # Escaped in the markup itself, not merely parsed leniently.
+    assert 'content="Bank holds rates: &quot;a pause&quot; as 4.5 &lt; 5 &amp; more"' in html
+    assert "<script>alert(1)" not in html
+
+    found = links(html)
+    assert found["canonical:"]["href"] == permalink
+    oembed = found["alternate:application/json+oembed"]["href"]
+    parts = urlsplit(oembed)
+    assert parts.path == reverse("sharing:oembed")
+    assert f"url={quote(permalink, safe='')}" in parts.query and "format=json" in parts.query
+    assert client.get(oembed).status_code == 200
+
+
+def test_public_permalink_may_be_indexed(client, article, author):
+    annotation = annotate(article, author, "public")
+    tags = meta_tags(client.get(annotation.get_absolute_url()).content.decode())
+    assert "robots" not in tags
+    assert tags["og:description"] == f"“{annotation.exact}” — The third pause; see the minutes."
+
+
+def test_reader_page_has_no_link_preview_tags(client, article, author):
+    annotate(article, author, "public")
+    tags = meta_tags(client.get(article.get_absolute_url()).content.decode())
+    assert "og:image" not in tags
+
+
+# --- the share control in note cards -----------------------------------------------------------
+
+
+def share_control(html: str, annotation):
+    document = parse(html)
+    card = document.find(f".//h:article[@id='note-{annotation.public_id}']", NS)
+    assert card is not None
+    return card.find(".//h:details[@data-share]", NS)
+
+
+def test_share_control_offers_link_qr_and_the_original(client, article, author):
+    annotation = annotate(article, author, "unlisted")
+    client.force_login(author)
+    html = client.get(article.get_absolute_url()).content.decode()
+    control = share_control(html, annotation)
+    field = control.find(".//h:input[@data-share-url]", NS)
+    assert field.get("value") == SITE + annotation.get_absolute_url()
+    assert field.get("readonly") is not None
+    copy = control.find(".//h:button[@data-share-copy]", NS)
+    assert copy.text == "Copy link" and copy.get("hidden") is not None  # shown by share.js
+    assert control.find(".//*[@role='status']", NS).get("aria-live") == "polite"
+    native = control.find(".//h:li[@data-share-native-item]", NS)
+    assert native.get("hidden") is not None  # only where navigator.share exists
+    qr = control.find(".//h:details[@class='share-qr']//h:img", NS)
+    assert qr.get("src") == reverse("sharing:qr_svg", args=[annotation.public_id])
+    assert qr.get("loading") == "lazy"  # fetched when the QR section is opened, not per card
+    original = control.find(".//h:a[@class='share-original']", NS)
+    assert original.get("href") == reverse("sharing:original", args=[annotation.public_id])
+    assert "nofollow" in original.get("rel")
+    assert "Unlisted: anyone with this link" in html
+
+
+def test_original_link_opens_the_source_at_the_annotated_words(client, article, author):
+    # The sentence starts twice in the article: the fragment must pick the annotated one.
+    exact = "Economists expect a first cut in June"
+    annotation = annotate(article, author, "public", exact=exact, occurrence=1)
+    response = client.get(reverse("sharing:original", args=[annotation.public_id]))
+    assert response.status_code == 302
+    target = response["Location"]
+    assert target.startswith(SOURCE_URL + "#:~:text=")
+    landed = match_text_directive(article.body_text, target)
+    assert landed == (annotation.start, annotation.end)
+    assert article.body_text.index(exact) != annotation.start
+    # Cached: the second answer is the same without building the fragment again.
+    again = client.get(reverse("sharing:original", args=[annotation.public_id]))
+    assert again["Location"] == target
+
+
+def test_articles_without_a_source_have_no_original_link(client, author):
+    article = make_article(body=BODY)
+    annotation = annotate(article, author, "public")
+    html = client.get(article.get_absolute_url()).content.decode()
+    control = share_control(html, annotation)
+    assert control is not None
+    assert control.find(".//h:a[@class='share-original']", NS) is None
+    assert client.get(reverse("sharing:original", args=[annotation.public_id])).status_code == 404
+
+
+def test_share_controls_add_no_queries_per_card(client, article, author):
+    def queries_for_reader_page() -> int:
+        from django.core.cache import cache
+
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(article.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    client.force_login(author)
+    annotate(article, author, "public")
+    one = queries_for_reader_page()
+    for start in range(0, 60, 6):
+        text = article.body_text
+        make_annotation(
+            article=article, author=author, exact=text[start : start + 5], visibility="unlisted"
+        )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert html.count("data-share-url") == 11
+    assert queries_for_reader_page() == one
+
+
+# --- the share card PNG ------------------------------------------------------------------------
+
+
+def test_card_is_a_1200_by_630_png_with_content(client, article, author):
+    annotation = annotate(article, author, "public", exact=TRICKY_QUOTE)
+    response = client.get(reverse("sharing:card", args=[annotation.public_id]))
+    assert response["Content-Type"] == "image/png"
+    image = open_png(response.content)
+    assert image.size == (1200, 630)
+    colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+    assert len(colours) > 50  # text is anti-aliased: a blank card has a handful of colours
+    most_common = max(count for count, _ in colours)
+    assert most_common < 0.9 * 1200 * 630
+    assert "public" in response["Cache-Control"] and "max-age=" in response["Cache-Control"]
+
+
+def test_card_changes_when_the_note_changes_and_answers_304_when_unchanged(client, article, author):
+    annotation = annotate(article, author, "public")
+    url = reverse("sharing:card", args=[annotation.public_id])
+    first = client.get(url)
+    etag = first["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    annotation_update(
+        annotation=annotation,
+        user=author,
+        note="A completely different first line.",
+        kind="question",
+        visibility="public",
+        tags=[],
+        sources=[],
+    )
+    second = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert second.status_code == 200
+    assert second["ETag"] != etag
+    assert second.content != first.content
+    assert open_png(second.content).size == (1200, 630)
+
+
+def test_private_card_is_not_cached_by_shared_caches(client, article, author):
+    annotation = annotate(article, author, "private")
+    client.force_login(author)
+    response = client.get(reverse("sharing:card", args=[annotation.public_id]))
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]
+
+
+# --- QR codes ---------------------------------------------------------------------------------
+
+
+def test_qr_svg_is_a_standalone_svg_of_the_permalink(client, article, author):
+    annotation = annotate(article, author, "unlisted")
+    response = client.get(reverse("sharing:qr_svg", args=[annotation.public_id]))
+    assert response["Content-Type"] == "image/svg+xml"
+    svg = response.content.decode()
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" ')
+    assert 'role="img"' in svg and "<title>" in svg
+    png = client.get(reverse("sharing:qr_png", args=[annotation.public_id]))
+    assert png["Content-Type"] == "image/png"
+    image = open_png(png.content)
+    assert image.size[0] == image.size[1] >= 200
+
+
+# --- embeds and oEmbed -------------------------------------------------------------------------
+
+
+def test_embed_may_be_framed_by_any_site_and_nothing_else_may(client, article, author):
+    annotation = annotate(article, author, "unlisted", exact=TRICKY_QUOTE)
+    embed = client.get(reverse("sharing:embed", args=[annotation.public_id]))
+    assert embed.status_code == 200
+    assert "X-Frame-Options" not in embed
+    assert embed["Content-Security-Policy"] == "frame-ancestors *"
+    html = embed.content.decode()
+    assert "Rates &lt; 5% &amp; falling" in html
+    assert "<strong>third</strong>" in html  # the sanitised note
+    assert "author" in html
+    document = parse(html)
+    assert document.find(".//h:base", NS).get("target") == "_blank"
+    hrefs = {a.get("href") for a in document.iterfind(".//h:a", NS)}
+    assert SITE + annotation.get_absolute_url() in hrefs
+    for other in ("permalink", "card", "qr_svg"):
+        response = client.get(ONE_ANNOTATION_URLS[other](annotation))
+        assert response["X-Frame-Options"] == "DENY"
+
+
+def test_oembed_describes_a_rich_embed(client, article, author):
+    annotation = annotate(article, author, "public")
+    permalink = SITE + annotation.get_absolute_url()
+    response = client.get(reverse("sharing:oembed"), {"url": permalink, "format": "json"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    data = json.loads(response.content)
+    assert data["version"] == "1.0" and data["type"] == "rich"
+    assert data["provider_name"] == "Gloss"
+    assert data["author_name"] == "author"
+    assert annotation.exact in data["title"] and article.title in data["title"]
+    embed_url = SITE + reverse("sharing:embed", args=[annotation.public_id])
+    iframe = parse(data["html"]).find(".//h:iframe", NS)
+    assert iframe.get("src") == embed_url
+    assert (iframe.get("width"), iframe.get("height")) == (
+        str(data["width"]),
+        str(data["height"]),
+    )
+    assert data["thumbnail_url"] == SITE + reverse("sharing:card", args=[annotation.public_id])
+    assert (data["thumbnail_width"], data["thumbnail_height"]) == (1200, 630)
+    # The embed URL itself is accepted too, and the consumer's size limits are respected.
+    small = client.get(reverse("sharing:oembed"), {"url": embed_url, "maxwidth": "320"}).json()
+    assert small["width"] == 320 and 'width="320"' in small["html"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/articles/whatever/",
+        SITE + "/articles/whatever/",
+        "https://elsewhere.example/a/{id}/",
+        SITE + "/a/no-such-id/",
+        "javascript:alert(1)",
+    ],
+)
+def test_oembed_refuses_what_is_not_a_permalink_here(client, article, author, url):
+    annotation = annotate(article, author, "public")
+    response = client.get(reverse("sharing:oembed"), {"url": url.format(id=annotation.public_id)})
+    assert response.status_code == 404
+
+
+def test_oembed_formats_and_missing_url(client, article, author):
+    annotation = annotate(article, author, "public")
+    permalink = SITE + annotation.get_absolute_url()
+    xml = client.get(reverse("sharing:oembed"), {"url": permalink, "format": "xml"})
+    assert xml.status_code == 501
+    assert client.get(reverse("sharing:oembed")).status_code == 400
+
+
+# --- exports --------------------------------------------------------------------------------
+
+
+def test_markdown_export_downloads_with_links_back(client, article, author):
+    annotation = annotate(article, author, "public", tags=["rates"])
+    response = client.get(reverse("sharing:article_export", args=[article.slug, "md"]))
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    assert (
+        response["Content-Disposition"] == f'attachment; filename="{article.slug}-annotations.md"'
+    )
+    assert "private" in response["Cache-Control"]
+    text = response.content.decode()
+    assert text.startswith("# Bank holds rates")
+    assert f"> {annotation.exact}" in text
+    assert "The **third** pause; see the minutes." in text
+    assert f"[Permalink]({SITE}{annotation.get_absolute_url()})" in text
+    assert f"({SITE}{article.get_absolute_url()})" in text and f"({SOURCE_URL})" in text
+
+
+def test_jsonld_export_names_permalinks_and_the_revision(client, article, author):
+    annotation = annotate(article, author, "public")
+    response = client.get(reverse("sharing:article_export", args=[article.slug, "jsonld"]))
+    assert response["Content-Type"].startswith("application/ld+json")
+    assert response["Content-Disposition"].startswith("attachment;")
+    document = json.loads(response.content)
+    assert document["type"] == "AnnotationCollection"
+    assert document["id"] == SITE + reverse("sharing:article_export", args=[article.slug, "jsonld"])
+    (item,) = document["first"]["items"]
+    assert item["id"] == SITE + annotation.get_absolute_url()
+    target = item["target"]
+    assert target["source"]["id"] == SITE + article.get_absolute_url()
+    assert target["source"]["via"] == SOURCE_URL
+    revision = annotation.revision
+    assert revision is not None and revision.number == 1
+    assert target["state"]["type"] == "TimeState"
+    cached = target["state"]["cached"]
+    assert cached.startswith(SITE + article.get_absolute_url())
+    assert cached.rstrip("/").endswith(("revision-1", "/1"))
+    assert target["state"]["sourceDate"].startswith(revision.created_at.strftime("%Y-%m-%dT%H:%M"))
+    selectors = {selector["type"]: selector for selector in target["selector"]}
+    assert selectors["TextPositionSelector"] == {
+        "type": "TextPositionSelector",
+        "start": annotation.start,
+        "end": annotation.end,
+    }
+    assert selectors["TextQuoteSelector"]["exact"] == annotation.exact
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+def w3c_file(article, exact: str, note: str = "Imported note") -> bytes:
+    start = article.body_text.index(exact)
+    return json.dumps(
+        {
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "id": "https://elsewhere.example/anno/1",
+            "type": "Annotation",
+            "motivation": "commenting",
+            "body": {"type": "TextualBody", "value": note, "format": "text/markdown"},
+            "target": {
+                "source": "https://elsewhere.example/page",
+                "selector": [
+                    {"type": "TextQuoteSelector", "exact": exact},
+                    {"type": "TextPositionSelector", "start": start, "end": start + len(exact)},
+                ],
+            },
+        }
+    ).encode()
+
+
+def upload(content: bytes, name: str = "notes.json"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/json")
+
+
+def test_import_page_needs_a_reader(client, article):
+    url = reverse("sharing:import", args=[article.slug])
+    assert client.get(url).status_code == 302
+    assert client.post(url, {"file": upload(b"[]")}).status_code == 302
+
+
+def test_import_form_full_page_and_fragment(client, article, author):
+    client.force_login(author)
+    url = reverse("sharing:import", args=[article.slug])
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and html.lstrip().startswith("<!doctype html>")
+    assert 'enctype="multipart/form-data"' in html
+    private = parse(html).find(".//h:input[@name='visibility'][@value='private']", NS)
+    assert private.get("checked") is not None  # imports are private unless chosen otherwise
+    fragment = client.get(url, **HTMX).content.decode()
+    assert fragment.lstrip().startswith('<div id="import-panel"')
+    assert "<!doctype" not in fragment
+    assert page["Vary"] and "HX-Request" in page["Vary"]
+
+
+def test_import_then_report_after_redirect(client, article, author):
+    client.force_login(author)
+    url = reverse("sharing:import", args=[article.slug])
+    response = client.post(
+        url, {"file": upload(w3c_file(article, "the third pause")), "visibility": "unlisted"}
+    )
+    assert response.status_code == 302 and response["Location"] == url + "?report=1"
+    annotation = Annotation.objects.get()
+    assert annotation.author == author and annotation.visibility == "unlisted"
+    assert annotation.anchor_method == "position" and annotation.note == "Imported note"
+    report = client.get(response["Location"]).content.decode()
+    assert "Imported 1 note" in report
+    assert reverse("annotations:permalink", args=[annotation.public_id]) in report
+    # The report is shown once; reloading the page shows the form alone.
+    assert "Imported 1 note" not in client.get(response["Location"]).content.decode()
+
+
+def test_import_with_htmx_returns_the_report_fragment(client, article, author):
+    client.force_login(author)
+    url = reverse("sharing:import", args=[article.slug])
+    data = json.loads(w3c_file(article, "the third pause"))
+    data["target"]["selector"] = [{"type": "TextQuoteSelector", "exact": "words not present"}]
+    response = client.post(
+        url, {"file": upload(json.dumps(data).encode()), "visibility": "private"}, **HTMX
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="import-panel"')
+    assert "Imported 1 note" in html and "<h3>Orphaned</h3>" in html
+    annotation = Annotation.objects.get()
+    assert annotation.anchor_state == AnchorState.ORPHANED
+    assert annotation.visibility == "private" and annotation.exact == "words not present"
+
+
+def test_malformed_upload_is_refused_with_the_json_path_and_nothing_written(
+    client, article, author
+):
+    client.force_login(author)
+    good = json.loads(w3c_file(article, "the third pause"))
+    bad = json.loads(w3c_file(article, "held its main rate"))
+    bad["target"]["selector"][1]["start"] = "four"
+    payload = json.dumps([good, bad]).encode()
+    url = reverse("sharing:import", args=[article.slug])
+    for headers in ({}, HTMX):
+        response = client.post(url, {"file": upload(payload), "visibility": "public"}, **headers)
+        assert response.status_code == 400
+        assert "$[1].target.selector[1].start" in response.content.decode()
+    not_json = client.post(url, {"file": upload(b"{ not json"), "visibility": "public"})
+    assert not_json.status_code == 400
+    assert "malformed JSON at line 1" in not_json.content.decode()
+    assert not Annotation.objects.exists()
+
+
+def test_upload_over_five_megabytes_is_refused(client, article, author):
+    client.force_login(author)
+    padding = b" " * (MAX_IMPORT_BYTES + 1)
+    response = client.post(
+        reverse("sharing:import", args=[article.slug]),
+        {"file": upload(b"[]" + padding), "visibility": "public"},
+    )
+    assert response.status_code == 413
+    assert "the limit is 5.0" in response.content.decode()
+    assert not Annotation.objects.exists()

@@ -6,7 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from .services import FORMAT_BY_EXTENSION, MAX_BODY_BYTES, BodyFormat, decode_upload
+from .services import (
+    FORMAT_BY_EXTENSION,
+    MAX_BODY_BYTES,
+    BodyFormat,
+    canonical_or_error,
+    decode_upload,
+)
 
 AUTO = "auto"
 
@@ -82,4 +88,51 @@ def looks_like_html(body: str) -> bool:
     start = body.lstrip()[:200].lower()
     return start.startswith("<") and any(
         tag in start for tag in ("<p", "<div", "<article", "<h", "<!doctype", "<html", "<section")
+    )
+
+
+class WebAddressForm(forms.Form):
+    """One web address (an article page or a feed), checked and canonicalised."""
+
+    url = forms.URLField(
+        max_length=2000,
+        label="Web address",
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        widget=forms.URLInput(attrs={"placeholder": "https://", "autocomplete": "url"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            if cleaned.get("url"):
+                cleaned["canonical_url"] = canonical_or_error(cleaned["url"])
+        except ValidationError as error:
+            self.add_error("url", error.messages)
+        return cleaned
+
+
+class ArticleUrlForm(WebAddressForm):
+    url = forms.URLField(
+        max_length=2000,
+        label="Article address",
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        widget=forms.URLInput(
+            attrs={"placeholder": "https://news.example/2026/story", "autocomplete": "url"}
+        ),
+        help_text="Gloss fetches the page, keeps the article and leaves out menus and ads.",
+    )
+
+
+class FeedSubscribeForm(WebAddressForm):
+    url = forms.URLField(
+        max_length=2000,
+        label="Feed address",
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        widget=forms.URLInput(
+            attrs={"placeholder": "https://news.example/rss.xml", "autocomplete": "url"}
+        ),
+        help_text="An RSS or Atom feed. New articles are imported as the feed lists them.",
     )

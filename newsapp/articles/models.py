@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from newsapp.text.extract import reading_minutes
 
@@ -31,6 +35,13 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def matching_urls(self, urls: list[str]) -> ArticleQuerySet:
+        """Articles already imported from any of these addresses (as given or canonical)."""
+        urls = [url for url in urls if url]
+        if not urls:
+            return self.none()
+        return self.filter(Q(canonical_url__in=urls) | Q(source_url__in=urls))
+
 
 class Article(models.Model):
     title = models.CharField(max_length=300)
@@ -41,6 +52,7 @@ class Article(models.Model):
     canonical_url = models.URLField(max_length=2000, blank=True, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=16, default="en")
+    image_url = models.URLField(max_length=2000, blank=True, help_text="The lead image.")
     body_html = models.TextField(help_text="Sanitised once at import; never edited by hand.")
     body_text = models.TextField(help_text="The browser's textContent of body_html (derived).")
     word_count = models.PositiveIntegerField(default=0)
@@ -55,12 +67,24 @@ class Article(models.Model):
         editable=False,
         help_text="Bumped by every annotation write; keys the cache of the rendered body.",
     )
+    last_checked_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the source was last re-fetched."
+    )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
         indexes = [models.Index(fields=["-published_at", "-created_at"])]
+        constraints = [
+            # One article per web page: imports and feeds look this up before fetching, and
+            # the constraint settles the race between two imports of the same page.
+            models.UniqueConstraint(
+                fields=["canonical_url"],
+                condition=~Q(canonical_url=""),
+                name="unique_article_canonical_url",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -72,15 +96,45 @@ class Article(models.Model):
     def reading_minutes(self) -> int:
         return reading_minutes(self.word_count)
 
+    @cached_property
+    def latest_revision(self) -> ArticleRevision | None:
+        """The current body's revision (one query, without the stored bodies)."""
+        return self.revisions.defer("body_html", "body_text").order_by("-number").first()
+
+    @property
+    def can_check_for_changes(self) -> bool:
+        return bool(self.source_url)
+
+
+class RevisionOrigin(models.TextChoices):
+    IMPORT = "import", "Imported"
+    REFRESH = "refresh", "Fetched again from the source"
+    REIMPORT = "reimport", "Text imported again"
+
 
 class ArticleRevision(models.Model):
-    """Every body an article has had, the current one included."""
+    """Every body an article has had, the current one included.
+
+    A revision after the first stores what changed (words added and removed) and how the
+    annotations re-anchored on it, so the reader shows both without recomputing.
+    """
 
     article = models.ForeignKey(Article, related_name="revisions", on_delete=models.CASCADE)
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=300)
     body_html = models.TextField()
     body_text = models.TextField()
+    origin = models.CharField(
+        max_length=10, choices=RevisionOrigin.choices, default=RevisionOrigin.IMPORT
+    )
+    source_url = models.URLField(max_length=2000, blank=True, help_text="Where it was fetched.")
+    words_added = models.PositiveIntegerField(default=0)
+    words_removed = models.PositiveIntegerField(default=0)
+    reanchor_counts = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="How annotations re-anchored: {'public': counts, 'own': {author id: counts}}.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -91,3 +145,197 @@ class ArticleRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article.title} (revision {self.number})"
+
+    @property
+    def is_update(self) -> bool:
+        return self.number > 1
+
+
+class Feed(models.Model):
+    """An RSS or Atom feed, shared by every reader subscribed to it."""
+
+    class Status(models.TextChoices):
+        NEVER = "", "Not fetched yet"
+        OK = "ok", "OK"
+        NOT_MODIFIED = "not_modified", "Not modified"
+        ERROR = "error", "Error"
+
+    url = models.URLField(max_length=2000, unique=True, help_text="Canonical feed address.")
+    title = models.CharField(max_length=300, blank=True)
+    site_url = models.URLField(max_length=2000, blank=True)
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    last_error = models.TextField(blank=True)
+    last_new_items = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title", "url"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:feed", kwargs={"pk": self.pk})
+
+
+class FeedSubscriptionQuerySet(models.QuerySet):
+    def with_unread_counts(self) -> FeedSubscriptionQuerySet:
+        """Each subscription with its feed and ``unread``: imported items newer than last read."""
+        return self.select_related("feed").annotate(
+            unread=Count(
+                "feed__items",
+                filter=Q(feed__items__article__isnull=False)
+                & (
+                    Q(last_read_at__isnull=True)
+                    | Q(feed__items__created_at__gt=models.F("last_read_at"))
+                ),
+            )
+        )
+
+
+class FeedSubscription(models.Model):
+    feed = models.ForeignKey(Feed, related_name="subscriptions", on_delete=models.CASCADE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="feed_subscriptions", on_delete=models.CASCADE
+    )
+    last_read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FeedSubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["feed__title", "feed__url"]
+        constraints = [
+            models.UniqueConstraint(fields=["feed", "user"], name="unique_feed_subscription")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.feed}"
+
+
+class FeedItem(models.Model):
+    """An entry seen in a feed, and the article it became."""
+
+    class Status(models.TextChoices):
+        IMPORTED = "imported", "Imported"
+        ALREADY_IN_LIBRARY = "duplicate", "Already in the library"
+        FAILED = "failed", "Failed"
+
+    MAX_ATTEMPTS = 3
+
+    feed = models.ForeignKey(Feed, related_name="items", on_delete=models.CASCADE)
+    guid = models.CharField(max_length=1000)
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=300, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, related_name="feed_items", on_delete=models.SET_NULL
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["feed", "guid"], name="unique_feed_item_guid")
+        ]
+        indexes = [models.Index(fields=["feed", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class JobKind(models.TextChoices):
+    IMPORT_URL = "import_url", "Import a web page"
+    REFRESH = "refresh", "Check an article for changes"
+    SUBSCRIBE = "subscribe", "Subscribe to a feed"
+    POLL_FEED = "poll_feed", "Fetch a feed"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class JobQuerySet(models.QuerySet):
+    def active(self) -> JobQuerySet:
+        return self.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+
+
+class Job(models.Model):
+    """A piece of background work a reader asked for, and what came of it.
+
+    The work itself runs as a Django task (``newsapp.articles.jobs``); this row is what the
+    reader's page polls: the stage it is at, then the result or the reason it failed.
+    """
+
+    # A job that has not finished after this long lost its worker (the worker was stopped or
+    # crashed mid-job); the status page reports it failed rather than poll forever.
+    STALE_AFTER = timedelta(minutes=10)
+    # Queued this long without starting: no worker is running, which the reader is told.
+    WAITING_WARNING_AFTER = timedelta(seconds=30)
+
+    kind = models.CharField(max_length=12, choices=JobKind.choices)
+    status = models.CharField(max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    url = models.URLField(max_length=2000, blank=True)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, related_name="jobs", on_delete=models.CASCADE
+    )
+    feed = models.ForeignKey(
+        Feed, null=True, blank=True, related_name="jobs", on_delete=models.SET_NULL
+    )
+    revision = models.ForeignKey(
+        ArticleRevision, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    outcome = models.CharField(max_length=16, blank=True)
+    progress = models.CharField(max_length=200, blank=True)
+    message = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["article", "kind", "status"]),
+            models.Index(fields=["requested_by", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:job", kwargs={"pk": self.pk})
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == JobStatus.FAILED
+
+    @property
+    def is_stale(self) -> bool:
+        return not self.finished and timezone.now() - self.created_at > self.STALE_AFTER
+
+    @property
+    def waiting_long(self) -> bool:
+        return (
+            self.status == JobStatus.QUEUED
+            and timezone.now() - self.created_at > self.WAITING_WARNING_AFTER
+        )

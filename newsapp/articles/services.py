@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+import lxml.html
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
+from lxml import etree
 
 from newsapp.text.extract import canonical_text, markdown_to_html, text_to_html, word_count
 from newsapp.text.sanitize import clean_article_html, clean_plain_text
+from newsapp.text.urls import canonicalize_url
 
-from .models import Article, ArticleRevision
+from .extraction import ExtractedArticle, ExtractionError, extract_article
+from .fetch import FetchError, fetch_url
+from .models import Article, ArticleRevision, RevisionOrigin
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_TITLE_CHARS = 300
@@ -80,22 +90,17 @@ def unique_slug(title: str) -> str:
     return slug
 
 
-@transaction.atomic
-def article_import(
-    *,
-    title: str,
-    body: str,
-    body_format: str,
-    byline: str = "",
-    source_name: str = "",
-    source_url: str = "",
-    published_at: datetime | None = None,
-    language: str = "en",
-    added_by=None,
-) -> Article:
-    """Sanitise, derive the canonical text and store the article with its first revision.
+@dataclass(frozen=True)
+class PreparedBody:
+    title: str
+    body_html: str
+    body_text: str
 
-    Raises ValidationError (with field names) and writes nothing when the input is refused.
+
+def prepare_body(*, title: str, body: str, body_format: str, source_url: str = "") -> PreparedBody:
+    """Validate a title and body, sanitise the body once and derive its canonical text.
+
+    Raises ValidationError (with field names) when the input is refused.
     """
     title = clean_plain_text(title).strip()
     if not title:
@@ -118,23 +123,215 @@ def article_import(
         raise ValidationError(
             {"body": "The body has no readable text once unsafe markup is removed."}
         )
+    return PreparedBody(title=title, body_html=body_html, body_text=body_text)
 
+
+@transaction.atomic
+def article_import(
+    *,
+    title: str,
+    body: str,
+    body_format: str,
+    byline: str = "",
+    source_name: str = "",
+    source_url: str = "",
+    canonical_url: str = "",
+    image_url: str = "",
+    published_at: datetime | None = None,
+    language: str = "en",
+    added_by=None,
+) -> Article:
+    """Sanitise, derive the canonical text and store the article with its first revision.
+
+    Raises ValidationError (with field names) and writes nothing when the input is refused;
+    IntegrityError when another article already has ``canonical_url``.
+    """
+    prepared = prepare_body(title=title, body=body, body_format=body_format, source_url=source_url)
     article = Article(
-        title=title,
-        slug=unique_slug(title),
-        byline=clean_plain_text(byline).strip(),
-        source_name=clean_plain_text(source_name).strip(),
+        title=prepared.title,
+        slug=unique_slug(prepared.title),
+        byline=clean_plain_text(byline).strip()[:200],
+        source_name=clean_plain_text(source_name).strip()[:200],
         source_url=source_url,
+        canonical_url=canonical_url,
+        image_url=image_url if urlsplit(image_url).scheme in {"http", "https"} else "",
         published_at=published_at,
         language=(language or "en").strip()[:16],
-        body_html=body_html,
-        body_text=body_text,
-        word_count=word_count(body_text),
+        body_html=prepared.body_html,
+        body_text=prepared.body_text,
+        word_count=word_count(prepared.body_text),
         added_by=added_by,
     )
-    article.full_clean()
+    article.full_clean(validate_constraints=False)
     article.save()
     ArticleRevision.objects.create(
-        article=article, number=1, title=title, body_html=body_html, body_text=body_text
+        article=article,
+        number=1,
+        title=prepared.title,
+        body_html=prepared.body_html,
+        body_text=prepared.body_text,
+        origin=RevisionOrigin.IMPORT,
+        source_url=source_url,
     )
     return article
+
+
+# --- Import from the web -------------------------------------------------------------------
+
+Progress = Callable[[str], None]
+
+
+def no_progress(stage: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class FetchedArticle:
+    """An article read from a web page, not yet stored."""
+
+    requested_url: str
+    final_url: str
+    canonical_url: str
+    site_name: str
+    extracted: ExtractedArticle
+
+    @property
+    def addresses(self) -> list[str]:
+        """Every address this page is known by, for finding it in the library."""
+        found = [self.canonical_url, self.final_url, self.requested_url]
+        for url in list(found):
+            with suppress(ValueError):
+                found.append(canonicalize_url(url))
+        return list(dict.fromkeys(url for url in found if url))
+
+
+@dataclass(frozen=True)
+class UrlImport:
+    article: Article
+    created: bool  # False: the page was already in the library, nothing was imported
+
+
+def fetch_options() -> dict:
+    """fetch_url's settings. Loopback is refused unless a setting allows it (tests only)."""
+    return {
+        "allow_loopback": bool(getattr(settings, "GLOSS_FETCH_ALLOW_LOOPBACK", False)),
+        "timeout": float(getattr(settings, "GLOSS_FETCH_TIMEOUT", 10.0)),
+    }
+
+
+def canonical_or_error(url: str, field: str = "url") -> str:
+    url = (url or "").strip()
+    if urlsplit(url).scheme.lower() not in {"http", "https"}:
+        raise ValidationError({field: "Give a web address starting with http:// or https://."})
+    try:
+        return canonicalize_url(url)
+    except ValueError as error:
+        raise ValidationError({field: f"Not a complete web address: {url}"}) from error
+
+
+def fetch_article(url: str, *, on_progress: Progress = no_progress) -> FetchedArticle:
+    """Fetch a page and extract its article. Raises ValidationError({"url": reason})."""
+    on_progress("Fetching the page…")
+    try:
+        page = fetch_url(url, **fetch_options())
+    except FetchError as error:
+        raise ValidationError({"url": error.message}) from error
+    on_progress("Finding the article in the page…")
+    try:
+        extracted = extract_article(page.text, page.final_url)
+    except ExtractionError as error:
+        raise ValidationError({"url": f"No article found at {page.final_url}: {error}"}) from error
+    try:
+        canonical = canonicalize_url(extracted.canonical_url or page.final_url)
+    except ValueError:
+        canonical = canonicalize_url(page.final_url)
+    return FetchedArticle(
+        requested_url=url,
+        final_url=page.final_url,
+        canonical_url=canonical,
+        site_name=site_name(page.text) or _host_name(page.final_url),
+        extracted=extracted,
+    )
+
+
+def article_import_url(
+    *,
+    url: str,
+    added_by=None,
+    fallback_title: str = "",
+    fallback_published_at: datetime | None = None,
+    on_progress: Progress = no_progress,
+) -> UrlImport:
+    """Import the article at url, unless the library has it already (under any address).
+
+    Raises ValidationError({"url": reason}) for every failure, having written nothing.
+    """
+    canonical = canonical_or_error(url)
+    existing = Article.objects.matching_urls([canonical, url]).first()
+    if existing is not None:
+        return UrlImport(article=existing, created=False)
+    fetched = fetch_article(url, on_progress=on_progress)
+    existing = Article.objects.matching_urls(fetched.addresses).first()
+    if existing is not None:
+        return UrlImport(article=existing, created=False)
+    on_progress("Saving the article…")
+    extracted = fetched.extracted
+    try:
+        article = article_import(
+            title=extracted.title or fallback_title,
+            body=one_block_per_line(extracted.body_html),
+            body_format=BodyFormat.HTML,
+            byline=extracted.byline,
+            source_name=fetched.site_name,
+            source_url=fetched.final_url,
+            canonical_url=fetched.canonical_url,
+            image_url=extracted.lead_image_url,
+            published_at=extracted.published_at or fallback_published_at,
+            language=extracted.language or "en",
+            added_by=added_by,
+        )
+    except IntegrityError:
+        # Imported meanwhile by another request: that one is the article.
+        existing = Article.objects.matching_urls(fetched.addresses).first()
+        if existing is None:
+            raise
+        return UrlImport(article=existing, created=False)
+    except ValidationError as error:
+        raise ValidationError({"url": " ".join(error.messages)}) from error
+    return UrlImport(article=article, created=True)
+
+
+def one_block_per_line(body_html: str) -> str:
+    """Put a line break between block elements, as Markdown imports have.
+
+    The extractor joins blocks with nothing between them, so the canonical text would run
+    paragraphs together ("…years.The terminal…"); with line breaks it has paragraph and
+    sentence boundaries that the revision diff and the anchoring context rely on.
+    """
+    return _BETWEEN_BLOCKS.sub(r"\1\n", body_html)
+
+
+_BETWEEN_BLOCKS = re.compile(
+    r"(</(?:p|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|pre|table|thead|tbody|tr|figure|figcaption|div)>"
+    r"|<(?:ul|ol|dl|blockquote|table|thead|tbody)>)(?=<)",
+    re.I,
+)
+
+
+def site_name(page_html: str) -> str:
+    """The publication's name as the page declares it (og:site_name, application-name)."""
+    try:
+        tree = lxml.html.document_fromstring(page_html)
+    except (etree.ParserError, ValueError):
+        return ""
+    wanted = {"og:site_name": 0, "application-name": 1}
+    found: list[tuple[int, str]] = []
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        if key in wanted:
+            found.append((wanted[key], clean_plain_text(meta.get("content") or "").strip()))
+    return next((name[:200] for _, name in sorted(found) if name), "")
+
+
+def _host_name(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.")

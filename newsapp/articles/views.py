@@ -2,18 +2,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from newsapp.annotations.reader import reader_context
 from newsapp.formerrors import add_service_errors
 
-from .forms import ArticleImportForm
-from .models import Article
+from .feed_services import feed_mark_read, feed_unsubscribe
+from .forms import ArticleImportForm, ArticleUrlForm, FeedSubscribeForm
+from .jobs import job_start, refresh_start
+from .models import Article, FeedSubscription, Job, JobKind, JobStatus
+from .revisions import revision_diff
 from .services import article_import
 
 ARTICLES_PER_PAGE = 12
@@ -45,6 +52,7 @@ def article_detail(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def article_new(request):
     form = ArticleImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "url_form": ArticleUrlForm()}
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -64,5 +72,247 @@ def article_new(request):
             else:
                 messages.success(request, f"Added “{article.title}”. Select any words to annotate.")
                 return redirect(article)
-        return render(request, "articles/new.html", {"form": form}, status=400)
-    return render(request, "articles/new.html", {"form": form})
+        return render(request, "articles/new.html", context, status=400)
+    return render(request, "articles/new.html", context)
+
+
+def already_in_library(request, article: Article):
+    """Send the reader to the article they tried to import again (HTMX: a client redirect)."""
+    messages.info(
+        request,
+        f"“{article.title}” is already in the library, so it was not imported again. "
+        "Use “Check for changes” to fetch its latest version.",
+    )
+    if request.htmx:
+        return HttpResponseClientRedirect(article.get_absolute_url())
+    return redirect(article)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def article_new_from_url(request):
+    """Import a web page: the fetch runs as a job; the page polls its status."""
+    url_form = ArticleUrlForm(request.POST)
+    template = "articles/new.html#url_import" if request.htmx else "articles/new.html"
+    context = {"form": ArticleImportForm(), "url_form": url_form, "url_open": True}
+    if not url_form.is_valid():
+        return render(request, template, context, status=400)
+    url = url_form.cleaned_data["url"]
+    existing = Article.objects.matching_urls([url_form.cleaned_data["canonical_url"], url]).first()
+    if existing is not None:
+        return already_in_library(request, existing)
+    job = job_start(kind=JobKind.IMPORT_URL, requested_by=request.user, url=url)
+    if request.htmx:
+        return render(request, template, context | {"url_form": ArticleUrlForm(), "job": job})
+    if job.failed:
+        url_form.add_error("url", job.message)
+        return render(request, template, context, status=400)
+    if job.finished and job.article is not None:
+        if job.outcome == "duplicate":
+            return already_in_library(request, job.article)
+        messages.success(request, f"{job.message} Select any words to annotate.")
+        return redirect(job.article)
+    return redirect(job)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def article_check(request, slug: str):
+    """ "Check for changes": fetch the source again in a job; the reader polls its status."""
+    article = get_object_or_404(Article, slug=slug)
+    if not article.can_check_for_changes:
+        message = "This article was not imported from the web: there is no source to check."
+        if request.htmx:
+            return render(
+                request,
+                "articles/_fragments.html#job_error",
+                {"message": message},
+                status=400,
+            )
+        messages.error(request, message)
+        return redirect(article)
+    job = refresh_start(article=article, user=request.user)
+    if request.htmx:
+        return render_job(request, job, on_reader=True)
+    if job.finished:
+        (messages.error if job.failed else messages.success)(request, job_sentence(job))
+        return redirect(article)
+    return redirect(job)
+
+
+def job_sentence(job: Job) -> str:
+    return f"Failed: {job.message}" if job.failed else job.message
+
+
+def visible_job(request, pk: int) -> Job:
+    """The reader's own jobs; checks for changes are shared by everyone reading the article."""
+    job = (
+        Job.objects.select_related("article", "feed", "revision")
+        .filter(Q(requested_by=request.user) | Q(kind=JobKind.REFRESH), pk=pk)
+        .first()
+    )
+    if job is None:
+        raise Http404("No such job.")
+    if job.is_stale:
+        Job.objects.filter(pk=job.pk, status=job.status).update(
+            status=JobStatus.FAILED,
+            message="The job did not finish: the background worker stopped. Try again.",
+            finished_at=timezone.now(),
+        )
+        job.refresh_from_db()
+    return job
+
+
+def render_job(request, job: Job, *, on_reader: bool = False):
+    context = {"job": job, "on_reader": on_reader}
+    if job.article is not None and on_reader:
+        context["article"] = job.article
+    return render(request, "articles/_fragments.html#job_status", context)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def job_status(request, pk: int):
+    """A job's progress and result: the polled fragment (286 stops polling) or a page."""
+    job = visible_job(request, pk)
+    if request.htmx:
+        response = render_job(request, job, on_reader=request.GET.get("on") == "reader")
+        if job.finished:
+            response.status_code = HttpResponseStopPolling.status_code
+        return response
+    return render(request, "articles/job.html", {"job": job})
+
+
+DIFF_CACHE_SECONDS = 24 * 3600
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def revisions(request, slug: str):
+    """What changed between any two revisions, words added and removed in place."""
+    article = get_object_or_404(Article, slug=slug)
+    listed = list(article.revisions.defer("body_html", "body_text").order_by("number"))
+    numbers = [revision.number for revision in listed]
+    latest = numbers[-1]
+    new_number = _revision_number(request.GET.get("to"), numbers, default=latest)
+    old_number = _revision_number(request.GET.get("from"), numbers, default=max(1, new_number - 1))
+    diff = None
+    if len(numbers) > 1:
+        old, new = (
+            article.revisions.get(number=old_number),
+            article.revisions.get(number=new_number),
+        )
+        diff = cache.get_or_set(
+            f"revision-diff:{old.pk}:{new.pk}", lambda: revision_diff(old, new), DIFF_CACHE_SECONDS
+        )
+    context = {
+        "article": article,
+        "revisions": listed,
+        "old_number": old_number,
+        "new_number": new_number,
+        "diff": diff,
+    }
+    template = "articles/revisions.html#diff" if request.htmx else "articles/revisions.html"
+    return render(request, template, context)
+
+
+def _revision_number(raw: str | None, numbers: list[int], *, default: int) -> int:
+    try:
+        number = int(raw or default)
+    except ValueError:
+        return default
+    return number if number in numbers else default
+
+
+# --- Feeds -------------------------------------------------------------------------------
+
+
+def feeds_context(request, form: FeedSubscribeForm | None = None, job: Job | None = None) -> dict:
+    subscriptions = list(
+        FeedSubscription.objects.filter(user=request.user)
+        .with_unread_counts()
+        .order_by("feed__title", "feed__url")
+    )
+    return {"form": form or FeedSubscribeForm(), "subscriptions": subscriptions, "job": job}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def feeds(request):
+    """The reader's feeds with unread counts and fetch status; POST subscribes."""
+    if request.method == "GET":
+        return render(request, "articles/feeds.html", feeds_context(request))
+    form = FeedSubscribeForm(request.POST)
+    template = "articles/feeds.html#subscribe" if request.htmx else "articles/feeds.html"
+    if form.is_valid():
+        subscribed = FeedSubscription.objects.filter(
+            user=request.user, feed__url=form.cleaned_data["canonical_url"]
+        ).exists()
+        if subscribed:
+            form.add_error("url", "You already follow this feed.")
+    if not form.is_valid():
+        return render(request, template, feeds_context(request, form), status=400)
+    job = job_start(kind=JobKind.SUBSCRIBE, requested_by=request.user, url=form.cleaned_data["url"])
+    if request.htmx:
+        return render(request, template, feeds_context(request, job=job))
+    if job.failed:
+        form.add_error("url", job.message)
+        return render(request, template, feeds_context(request, form), status=400)
+    if job.finished:
+        messages.success(request, job.message)
+        return redirect("articles:feeds")
+    return redirect(job)
+
+
+def own_subscription(request, pk: int) -> FeedSubscription:
+    return get_object_or_404(
+        FeedSubscription.objects.select_related("feed"), feed_id=pk, user=request.user
+    )
+
+
+@login_required
+@require_GET
+def feed_detail(request, pk: int):
+    """A feed's items, newest first; opening it marks them read."""
+    subscription = own_subscription(request, pk)
+    feed = subscription.feed
+    items = list(
+        feed.items.select_related("article").defer("article__body_html", "article__body_text")[:100]
+    )
+    for item in items:
+        item.is_unread = item.article_id is not None and (
+            subscription.last_read_at is None or item.created_at > subscription.last_read_at
+        )
+    feed_mark_read(subscription=subscription)
+    return render(request, "articles/feed.html", {"feed": feed, "items": items})
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def feed_unsubscribe_view(request, pk: int):
+    subscription = own_subscription(request, pk)
+    feed_unsubscribe(user=request.user, feed=subscription.feed)
+    if request.htmx:
+        return render(request, "articles/feeds.html#subscriptions", feeds_context(request))
+    messages.success(request, f"Unsubscribed from “{subscription.feed}”.")
+    return redirect("articles:feeds")
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def feed_fetch(request, pk: int):
+    """Fetch one feed now (feeds are otherwise polled by ``fetch_feeds``)."""
+    subscription = own_subscription(request, pk)
+    job = job_start(kind=JobKind.POLL_FEED, requested_by=request.user, feed=subscription.feed)
+    if request.htmx:
+        return render_job(request, job)
+    if job.finished:
+        (messages.error if job.failed else messages.success)(request, job_sentence(job))
+        return redirect("articles:feeds")
+    return redirect(job)

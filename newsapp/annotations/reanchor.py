@@ -1,0 +1,278 @@
+"""Carry annotations over to a new revision of their article, and let authors re-attach orphans.
+
+Every annotation with a quote is located on the new text with ``text.anchoring.locate_many``
+(exact position, exact quote with the best context, bounded fuzzy match, else orphaned) and
+records how it anchored. Orphaned annotations keep their selectors and the revision they were
+last anchored on, so the reader can show the original quote; they are never deleted, and they
+come back by themselves if a later revision restores their words.
+
+Each outcome is classified for the reader's one-line summary by comparing with the word diff
+between the two texts:
+
+- ``kept``: the same words, where the edit put them (text before them may have changed);
+- ``moved``: the same words, found somewhere the edit does not explain (a moved paragraph);
+- ``adjusted``: the words themselves were edited and the annotation followed the closest match;
+- ``orphaned``: not found.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from newsapp.text.anchoring import Anchor, locate_many, selector_for
+from newsapp.text.diff import DiffOp, word_diff
+
+from .models import AnchorState, Annotation, Visibility
+from .services import anchor_selection, ensure_author
+
+OUTCOMES = ("kept", "moved", "adjusted", "orphaned")
+REATTACHED = "manual"
+BATCH_SIZE = 500
+
+
+@dataclass
+class ReanchorCounts:
+    kept: int = 0
+    moved: int = 0
+    adjusted: int = 0
+    orphaned: int = 0
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> ReanchorCounts:
+        data = data or {}
+        return cls(**{name: int(data.get(name, 0)) for name in OUTCOMES})
+
+    def add(self, outcome: str, count: int = 1) -> None:
+        setattr(self, outcome, getattr(self, outcome) + count)
+
+    def __add__(self, other: ReanchorCounts) -> ReanchorCounts:
+        return ReanchorCounts(
+            **{name: getattr(self, name) + getattr(other, name) for name in OUTCOMES}
+        )
+
+    @property
+    def total(self) -> int:
+        return self.kept + self.moved + self.adjusted + self.orphaned
+
+    def sentence(self) -> str:
+        """ "42 notes kept their place, 3 moved, 1 orphaned" (empty when there are none)."""
+        if not self.total:
+            return ""
+        parts = [f"{self.kept} note{'s' if self.kept != 1 else ''} kept {_their(self.kept)} place"]
+        if self.moved:
+            parts.append(f"{self.moved} moved")
+        if self.adjusted:
+            parts.append(f"{self.adjusted} followed edited words")
+        if self.orphaned:
+            parts.append(f"{self.orphaned} orphaned")
+        return ", ".join(parts)
+
+
+def _their(count: int) -> str:
+    return "its" if count == 1 else "their"
+
+
+@dataclass
+class ReanchorReport:
+    """What became of an article's annotations; ``public`` and per-author private counts.
+
+    Readers see public annotations and their own (``visible_to``), so a reader's summary is
+    ``public`` plus ``own[their id]`` (their unlisted and private ones). Trashed annotations are
+    re-anchored too (they may be restored) but counted nowhere.
+    """
+
+    public: ReanchorCounts = field(default_factory=ReanchorCounts)
+    own: dict[int, ReanchorCounts] = field(default_factory=dict)
+    outcomes: dict[int, str] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {
+            "public": asdict(self.public),
+            "own": {str(author): asdict(counts) for author, counts in self.own.items()},
+        }
+
+    @property
+    def total(self) -> ReanchorCounts:
+        result = self.public
+        for counts in self.own.values():
+            result = result + counts
+        return result
+
+
+def summary_for(reanchor_counts: dict | None, user) -> ReanchorCounts:
+    """The counts a reader may see, from a revision's stored ``reanchor_counts``."""
+    reanchor_counts = reanchor_counts or {}
+    counts = ReanchorCounts.from_dict(reanchor_counts.get("public"))
+    if user is not None and user.is_authenticated:
+        counts = counts + ReanchorCounts.from_dict(reanchor_counts.get("own", {}).get(str(user.pk)))
+    return counts
+
+
+class OffsetMap:
+    """Maps offsets in the old text to the new one through the word diff's unchanged runs."""
+
+    def __init__(self, ops: Iterable[DiffOp]) -> None:
+        self._old_starts: list[int] = []
+        self._runs: list[tuple[int, int, int]] = []  # (old start, new start, length)
+        old = new = 0
+        for op in ops:
+            length = len(op.text)
+            if op.kind == "equal":
+                self._old_starts.append(old)
+                self._runs.append((old, new, length))
+                old += length
+                new += length
+            elif op.kind == "delete":
+                old += length
+            else:
+                new += length
+
+    def span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Where old ``start:end`` is in the new text, when it lies in one unchanged run."""
+        index = bisect_right(self._old_starts, start) - 1
+        if index < 0:
+            return None
+        old_start, new_start, length = self._runs[index]
+        if end > old_start + length:
+            return None
+        return new_start + (start - old_start), new_start + (end - old_start)
+
+
+def classify(
+    annotation: Annotation, anchor: Anchor | None, offsets: OffsetMap, *, was_orphaned: bool
+) -> str:
+    if anchor is None:
+        return "orphaned"
+    if anchor.method == "fuzzy":
+        return "adjusted"
+    if was_orphaned or annotation.start is None or annotation.end is None:
+        return "moved"
+    expected = offsets.span(annotation.start, annotation.end)
+    return "kept" if expected == (anchor.start, anchor.end) else "moved"
+
+
+def reanchor_annotations(
+    *, article, revision, old_text: str, new_text: str, ops: list[DiffOp] | None = None
+) -> ReanchorReport:
+    """Re-anchor every annotation of ``article`` on ``new_text`` (the body of ``revision``).
+
+    Call inside the transaction that stores the revision. Replies carry no selectors and follow
+    their parent. Writes only the annotations' selectors, anchor state and method, and revision;
+    never deletes one, never touches ``updated_at`` (a re-anchoring is not the author's edit).
+    """
+    annotations = list(
+        Annotation.objects.filter(article=article, parent__isnull=True)
+        .exclude(exact="")
+        .only(
+            "id",
+            "author_id",
+            "visibility",
+            "deleted_at",
+            "exact",
+            "prefix",
+            "suffix",
+            "start",
+            "end",
+            "anchor_state",
+            "anchor_method",
+            "revision_id",
+        )
+        .order_by("id")
+    )
+    if ops is None:
+        ops = word_diff(old_text, new_text)
+    offsets = OffsetMap(ops)
+    anchors = locate_many(
+        new_text,
+        (
+            {
+                "exact": a.exact,
+                "prefix": a.prefix,
+                "suffix": a.suffix,
+                "start": a.start,
+                "end": a.end,
+            }
+            for a in annotations
+        ),
+    )
+    report = ReanchorReport()
+    for annotation, anchor in zip(annotations, anchors, strict=True):
+        outcome = classify(
+            annotation,
+            anchor,
+            offsets,
+            was_orphaned=annotation.anchor_state == AnchorState.ORPHANED,
+        )
+        report.outcomes[annotation.pk] = outcome
+        if anchor is None:
+            # Keep the selectors and the revision they belong to: the original quote stays
+            # readable, and a later revision that restores the words brings the note back.
+            annotation.anchor_state = AnchorState.ORPHANED
+            annotation.anchor_method = ""
+        else:
+            for name, value in selector_for(new_text, anchor.start, anchor.end).items():
+                setattr(annotation, name, value)
+            annotation.anchor_state = AnchorState.ANCHORED
+            annotation.anchor_method = anchor.method
+            annotation.revision = revision
+        if annotation.deleted_at is not None:
+            continue
+        if annotation.visibility == Visibility.PUBLIC:
+            report.public.add(outcome)
+        else:
+            report.own.setdefault(annotation.author_id, ReanchorCounts()).add(outcome)
+    Annotation.objects.bulk_update(
+        annotations,
+        [
+            "exact",
+            "prefix",
+            "suffix",
+            "start",
+            "end",
+            "anchor_state",
+            "anchor_method",
+            "revision",
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    return report
+
+
+@transaction.atomic
+def annotation_reattach(
+    *,
+    annotation: Annotation,
+    user,
+    exact: str,
+    prefix: str = "",
+    suffix: str = "",
+    start: int | None = None,
+    end: int | None = None,
+) -> Annotation:
+    """Attach the author's annotation to a new selection in the article's current text.
+
+    For orphans (the reader shows them a "Re-attach" action) but valid for any annotation of
+    theirs. Raises PermissionDenied for anyone but the author, ValidationError when the words
+    are not in the article; writes nothing then.
+    """
+    ensure_author(annotation, user)
+    if annotation.parent_id is not None:
+        raise ValidationError({"exact": "Replies follow their annotation; re-attach that one."})
+    article = annotation.article
+    selectors = anchor_selection(
+        article.body_text, exact=exact, prefix=prefix, suffix=suffix, start=start, end=end
+    )
+    for name, value in selectors.items():
+        setattr(annotation, name, value)
+    annotation.anchor_state = AnchorState.ANCHORED
+    annotation.anchor_method = REATTACHED
+    annotation.revision = article.revisions.order_by("-number").first()
+    annotation.save()
+    type(article).objects.filter(pk=article.pk).update(annotations_changed_at=timezone.now())
+    return annotation

@@ -86,12 +86,16 @@
     if (field) field.select();
   });
 
-  // Opening the control puts the keyboard on the copy button (or the field without one).
+  // Opening the control puts the keyboard on the copy button (or the field without one) and
+  // brings the panel into view.
   document.addEventListener("toggle", function (event) {
     var box = event.target;
     if (!(box instanceof HTMLDetailsElement) || !box.matches("[data-share]") || !box.open) return;
     var first = box.querySelector("[data-share-copy]") || box.querySelector("[data-share-url]");
     if (first && box.contains(document.activeElement)) first.focus({ preventScroll: true });
+    // In the notes drawer on a phone the panel may open below the fold.
+    var panel = box.querySelector(".share-panel");
+    if (panel) panel.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }, true);
 
   document.addEventListener("keydown", function (event) {

@@ -225,6 +225,13 @@ def main() -> None:
     print(f"non-quotes classified as their kind: {score.non_quotes_kind_right}/{score.non_quotes}")
     for miss in score.misses:
         print(f"  miss: {miss}")
+    for path in sorted(DATA_DIR.glob("*.json")):
+        part = evaluate([case for case in cases if case.name.startswith(f"{path.stem}: ")])
+        print(
+            f"  {path.stem}: {part.expected} quotes, span F1 {part.span_f1:.3f}, "
+            f"speaker precision {part.speaker_precision:.3f}, "
+            f"speaker recall {part.speaker_recall:.3f}"
+        )
 
     text = pathological_text()
     wall, cpu = _timed(text, repeat=3)

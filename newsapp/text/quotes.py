@@ -48,7 +48,6 @@ def _wordset(words: str) -> frozenset[str]:
 SAME_QUOTE_THRESHOLD = 0.75
 
 QUOTE_MARKS = "\"'“”„‟«»‹›‘’‚‛"
-_MARK_RE = re.compile(f"[{QUOTE_MARKS}]")
 _CLOSERS_FOR = {
     "“": '”"',
     "„": '“”"',
@@ -135,7 +134,8 @@ _ROLE_TITLES = _wordset(
     chairman chairwoman chair spokesman spokeswoman spokesperson ministre ministerin
     ministern ministro ministra président présidente präsident präsidentin presidente
     kanzler kanzlerin bürgermeister bürgermeisterin maire alcalde alcaldesa sindaco
-    sprecher sprecherin porte-parole constable sheriff marshal warden deputy vice"""
+    sprecher sprecherin porte-parole landrat landrätin constable sheriff marshal warden
+    deputy vice"""
 )
 # Compound titles (German "Verteidigungsministerin") end with one of these.
 _ROLE_SUFFIXES = ("minister", "ministerin", "präsident", "präsidentin", "sprecher", "sprecherin")
@@ -160,8 +160,12 @@ _NOT_NAMES = _wordset(
     critics experts economists scientists researchers investors police witnesses others
     both neither all none few several negotiators monitors councillors traders selon laut
     según secondo er sie es il elle ils elles le la les der die das den dem el los las un
-    une ein eine han hon hun"""
+    une ein eine han hon hun montag dienstag mittwoch donnerstag freitag samstag sonntag
+    lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles jueves
+    viernes sábado domingo lunedì martedì mercoledì giovedì venerdì sabato domenica"""
 )
+# Short words of other languages that sit between a name and a date ("Sieber am Mittwoch").
+_FOREIGN_FUNCTION_WORDS = _wordset("am im um an auf vom zum beim en au aux dans sur del nel per")
 _NOT_PERSON_LAST = _wordset(
     """bank ministry institute university council union agency committee fund office
     department party army forces court parliament assembly group association company corp
@@ -202,7 +206,9 @@ def _range(first: int | None, last: int | None) -> str:
 
 _UPPER = _uppercase_class()
 _NAME_WORD = rf"{_UPPER}[^\W_]*(?:[’'\-][^\W\d_]+)*\.?"
-_NAME_RE = re.compile(rf"(?<![\w’'\-]){_NAME_WORD}(?:[  ](?:(?:{_PARTICLES})[  ])*{_NAME_WORD})*")
+_NAME_RE = re.compile(
+    rf"(?<![\w’'\-]){_NAME_WORD}(?:[ \u00a0](?:(?:{_PARTICLES})[ \u00a0])*{_NAME_WORD})*"
+)
 _TOKEN_RE = re.compile(r"[^\W\d_]+(?:[’'\-][^\W\d_]+)*|\d+(?:[.,:]\d+)*|[^\w\s]")
 _SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’»)\]]*(?=\s)")
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -222,8 +228,10 @@ class FoundQuote:
     verb: str | None = None
     parts: tuple[tuple[int, int], ...] = ()
     kind: str = "speech"
-    # How the speaker was found: "after", "before", "interrupted", "according to",
-    # "continuation", "previous sentence", or None.
+    # How the speaker was found: "after" (“…,” she said), "before" (She said: “…”),
+    # "interrupted" (“…,” she said, “…”), "according to" (later in the sentence),
+    # "continuation" (a further quote after an attributed one), "same sentence",
+    # "previous sentence" (Okafor said the talks had stalled. “…”), or None.
     attribution: str | None = None
 
 
@@ -329,12 +337,13 @@ def _paragraphs(
 
 
 def _flanking_re() -> re.Pattern[str]:
-    """Each mark with its flanking decided by the regex engine: "left" (can open: space or
-    opening punctuation before, a word after), "right" (can close), "both" or "none".
+    """Each mark that may open or close, with its flanking decided by the regex engine.
 
+    Group 1: "both"; group 2: "left" (can open: space or opening punctuation before, a word
+    after); group 3: "right" (can close). Guillemets also match with no group, since French
+    spacing (« … ») leaves them flanked by spaces. Marks inside words (don’t) never match.
     The pattern starts with the mark itself so the engine skips ahead to candidates; the
-    look-behinds then span the character before and the mark. The very start of the text
-    is handled by the caller."""
+    look-behinds span the character before and the mark (or the start of the text)."""
     marks = re.escape(QUOTE_MARKS)
     opening = re.escape("".join(sorted(_OPEN_AFTER)))
     opening_solid = re.escape("".join(sorted(_OPEN_AFTER - frozenset("([{"))))
@@ -343,20 +352,22 @@ def _flanking_re() -> re.Pattern[str]:
     no_open = re.escape("".join(sorted(_NO_OPEN_BEFORE)))
     return re.compile(
         rf"[{marks}](?:"
-        rf"(?P<both>(?<=[{opening_solid}][{marks}])(?=[{closing_solid}]))"
-        rf"|(?P<left>(?<=[\s{opening}][{marks}])(?=[^\s{no_open}]))"
-        rf"|(?P<right>(?<=[^\s(\[{{][{marks}])(?=[\s{closing}]|$))"
-        rf"|(?P<none>))"
+        rf"((?<=[{opening_solid}][{marks}])(?=[{closing_solid}]))"
+        rf"|((?:(?<=[\s{opening}][{marks}])|(?<=^[{marks}]))(?=[^\s{no_open}]))"
+        rf"|((?<=[^\s(\[{{][{marks}])(?=[\s{closing}]|$)))"
+        r"|[«»‹›]"
     )
 
 
 _FLANKED_MARK_RE = _flanking_re()
+_CAN_OPEN = (False, True, True, False)  # indexed by the group that matched (0: none)
+_CAN_CLOSE = (False, True, False, True)
 
 
-def _mark_flags(text: str, i: int, ch: str, flank: str) -> tuple[bool, bool]:
-    """(can open, can close) for the mark `ch` at `i`, given its flanking."""
-    left = flank == "left" or flank == "both"
-    right = flank == "right" or flank == "both"
+def _mark_flags(text: str, i: int, ch: str, flank: int) -> tuple[bool, bool]:
+    """(can open, can close) for the mark `ch` at `i`, given its flanking group."""
+    left = _CAN_OPEN[flank]
+    right = _CAN_CLOSE[flank]
     if ch in '“”"‟':
         return left, right
     if ch in "„‚":
@@ -375,7 +386,17 @@ def _mark_flags(text: str, i: int, ch: str, flank: str) -> tuple[bool, bool]:
         word = _WORD_RE.match(text, i + 1)
         if text[i + 1].isdigit() or (word and word.group().lower() in _ELISIONS):
             left = False
+    if right and ch in "’'" and _closes_elision(text, i):
+        right = False
     return (left if ch in "'‛" else False), right
+
+
+def _closes_elision(text: str, i: int) -> bool:
+    """The second apostrophe of rock ’n’ roll: the word before began with one."""
+    j = i - 1
+    while j >= 0 and i - j <= 3 and text[j].isalpha():
+        j -= 1
+    return j >= 0 and j < i - 1 and text[j] in "’'" and (j == 0 or text[j - 1].isspace())
 
 
 def _is_possessive(text: str, i: int, open_pos: int, open_char: str) -> bool:
@@ -385,7 +406,7 @@ def _is_possessive(text: str, i: int, open_pos: int, open_char: str) -> bool:
         return False
     if not text[i + 2].islower():
         return False
-    if open_char in "‘'‚" and text.count(" ", open_pos, i) < 3:
+    if open_char in "‘'‚" and i - open_pos < 60 and text.count(" ", open_pos, i) < 3:
         return False
     word = _WORD_RE.match(text, i + 2)
     return not (word and (word.group() in _SPEECH_VERBS or word.group() in _PRONOUNS))
@@ -414,17 +435,15 @@ def _pair_marks(text: str, paragraphs: list[tuple[int, int, str]]) -> list[_Span
             if i == skip:
                 continue
             ch = match.group()
-            flank = match.lastgroup
-            if i == 0 and len(text) > 1 and not text[1].isspace():
-                flank = "left"
+            flank = match.lastindex or 0
             if ch in '“”"':
-                opens = flank == "left" or flank == "both"
-                closes = flank == "right" or flank == "both"
+                opens = _CAN_OPEN[flank]
+                closes = _CAN_CLOSE[flank]
             else:
-                opens, closes = _mark_flags(text, i, ch, flank or "none")
+                opens, closes = _mark_flags(text, i, ch, flank)
             if (
                 closes
-                and closable[ch]
+                and closable.get(ch)
                 and (ch not in "’'" or not _is_possessive(text, i, positions[-1], chars[-1]))
             ):
                 openers = _OPENERS_FOR[ch]
@@ -603,7 +622,9 @@ def _merge_interrupted(text: str, masked: str, spans: list[_Span]) -> list[_Span
                 and first_words[-1:] not in _TERMINAL
                 and not _SENTENCE_END_RE.search(gap)
             ):
-                attribution = _parse_after(gap, previous.close_pos + 1)
+                attribution = None
+                if not _HINT_WORDS.isdisjoint(_WORD_RE.findall(gap.lower())):
+                    attribution = _parse_after(gap, previous.close_pos + 1)
                 if attribution is not None:
                     previous.parts.extend(span.parts)
                     previous.close_pos = span.close_pos
@@ -681,6 +702,19 @@ def _np_forward(toks: list[str], i: int) -> _Phrase | None:
         return _Phrase("pronoun", [lowered], i, i + 1)
     if _is_name_word(word) and lowered not in _NOT_NAMES:
         stop = _name_forward(toks, i)
+        role_end = stop
+        while role_end < len(toks) and role_end - stop < 2 and toks[role_end].islower():
+            bridge = toks[role_end]
+            if (
+                not _is_role_word(bridge)
+                or bridge in _PARTICLE_SET
+                or bridge in _FOREIGN_FUNCTION_WORDS
+            ):
+                break
+            role_end += 1
+        if role_end > stop and role_end < len(toks) and _is_name_word(toks[role_end]):
+            end = _name_forward(toks, role_end)  # "Rovers manager Graham Tully"
+            return _Phrase("name", _words(toks, stop, end), i, end)
         return _Phrase("name", _words(toks, i, stop), i, stop)
     if lowered == "the" and i + 1 < len(toks) and _is_name_word(toks[i + 1]):
         stop = _name_forward(toks, i + 1)
@@ -784,8 +818,6 @@ def _is_adverb(token: str) -> bool:
 def _parse_after(window: str, offset: int) -> _Attribution | None:
     """Attribution that directly follows a closing mark: “…,” said X / X said / she added /
     according to X. `window` starts just after the mark; `offset` is its place in the text."""
-    if _HINT_WORDS.isdisjoint(_WORD_RE.findall(window.lower())):
-        return None
     end = _sentence_end(window)
     window = window[:end]
     toks = _tokens(window)
@@ -811,6 +843,18 @@ def _parse_after(window: str, offset: int) -> _Attribution | None:
     if phrase is None:
         return None
     j = phrase.stop
+    after_comma = j + 1
+    while after_comma < len(toks) and (
+        lowered[after_comma] in _SKIPPABLE or _is_adverb(toks[after_comma])
+    ):
+        after_comma += 1
+    if (
+        j < len(toks)
+        and toks[j] == ","
+        and after_comma < len(toks)
+        and lowered[after_comma] in _SPEECH_VERBS
+    ):
+        j = after_comma  # the comma closed an appositive: "the secretary, Jo Pryce, told"
     if j < len(toks) and toks[j] == ",":
         close = j + 1
         while close < len(toks) and close - j <= 30 and toks[close] != ",":
@@ -823,6 +867,16 @@ def _parse_after(window: str, offset: int) -> _Attribution | None:
     if j < len(toks) and lowered[j] in _SPEECH_VERBS:
         return _attribution(phrase, lowered[j], window, toks, offset, sentence_end)
     return None
+
+
+def _hint_indices(lowered: list[str]) -> list[int]:
+    """Where a speech verb or an "according to" might start: "in the words of" is found
+    from its "in"."""
+    hits = []
+    for index, word in enumerate(lowered):
+        if word in _HINT_WORDS:
+            hits.append(index - 2 if word == "words" and index >= 2 else index)
+    return hits
 
 
 def _marker_at(lowered: list[str], i: int) -> tuple[str, int] | None:
@@ -883,13 +937,11 @@ def _parse_before(window: str, offset: int) -> _Attribution | None:
     """Attribution in the same sentence before an opening mark: X said: “…”, X said the
     plan was “…”, according to X, “…”. The verb nearest the quotation that has a speaker
     wins; a colon after a verb with no speaker still makes an attribution (to no one)."""
-    if _HINT_WORDS.isdisjoint(_WORD_RE.findall(window.lower())):
-        return None
     toks = _tokens(window)
     lowered = _lowered(window, toks)
     end = offset + len(window)
     verb_only: _Attribution | None = None
-    for v in range(len(toks) - 1, -1, -1):
+    for v in reversed(_hint_indices(lowered)):
         marker = _marker_at(lowered, v)
         if marker:
             phrase = _np_forward(toks, v + marker[1])
@@ -915,14 +967,10 @@ def _parse_before(window: str, offset: int) -> _Attribution | None:
 
 def _according_anywhere(window: str, offset: int) -> _Attribution | None:
     """ "according to X" later in the same sentence as a partial quotation."""
-    if _ACCORDING_WORDS.isdisjoint(_WORD_RE.findall(window.lower())) and not (
-        "according" in window or "words of" in window
-    ):
-        return None
     window = window[: _sentence_end(window)]
     toks = _tokens(window)
     lowered = _lowered(window, toks)
-    for i in range(len(toks)):
+    for i in _hint_indices(lowered):
         marker = _marker_at(lowered, i)
         if marker:
             phrase = _np_forward(toks, i + marker[1])
@@ -954,7 +1002,7 @@ class _People:
         short_mentions: list[tuple[int, int, tuple[str, ...]]] = []
         for match in _NAME_RE.finditer(masked):
             sequence = match.group()
-            if " " not in sequence and " " not in sequence and sequence[-1] != ".":
+            if " " not in sequence and "\u00a0" not in sequence and sequence[-1] != ".":
                 word = sequence[:-2] if sequence.endswith(("’s", "'s")) else sequence
                 lowered = word.lower()
                 if lowered in _NOT_NAMES or _is_title_word(word) or word.isupper():
@@ -973,6 +1021,10 @@ class _People:
                 self.by_tail.setdefault(key[-size:], []).append(person)
             if len(key) > 1:
                 self.by_tail.setdefault(key[:1], []).append(person)
+        self.by_descriptor: dict[str, list[_Person]] = {}
+        for person in self.by_words.values():
+            for descriptor in person.descriptors:
+                self.by_descriptor.setdefault(descriptor, []).append(person)
         self.mentions: list[tuple[int, _Person]] = []
         for person in self.by_words.values():
             self.mentions.extend((start, person) for start, _end in person.mentions)
@@ -1011,6 +1063,8 @@ class _People:
         person.descriptors.update(self._appositive_roles(start, end))
 
     def _appositive_roles(self, start: int, end: int) -> set[str]:
+        """Role words from an appositive beside a name: "Adaeze Okafor, the defence
+        minister," or "Morvath’s chief negotiator, Radomír Šťastný,"."""
         masked = self.masked
         roles: set[str] = set()
         if masked[end : end + 2] == ", ":
@@ -1051,13 +1105,17 @@ class _People:
         return person
 
     def resolve_role(self, words: list[str]) -> _Person | None:
+        """The one person the article gives this role ("the defence minister"): the head
+        noun must be among their descriptors, and so must any modifier someone has."""
         significant = [_base(w) for w in words if w.lower() not in _DETERMINERS]
         significant = [w for w in significant if w not in _STOP_WORDS]
         if not significant:
             return None
         head = _ROLE_SYNONYMS.get(significant[-1], significant[-1])
-        candidates = [p for p in self.by_words.values() if head in p.descriptors]
-        known = set().union(*(p.descriptors for p in candidates)) if candidates else set()
+        candidates = self.by_descriptor.get(head, [])
+        if not candidates or len(candidates) > 8:
+            return None
+        known = set().union(*(p.descriptors for p in candidates))
         for modifier in significant[:-1]:
             if modifier in known:
                 candidates = [p for p in candidates if modifier in p.descriptors]
@@ -1204,6 +1262,9 @@ class _Previous:
 
 
 class _Resolver:
+    """Classifies each quotation and finds its speaker, in document order (a quotation
+    may take its speaker from the one before it)."""
+
     def __init__(
         self, text: str, masked: str, paragraphs: list[tuple[int, int, str]], people: _People
     ) -> None:
@@ -1212,6 +1273,16 @@ class _Resolver:
         self.paragraphs = paragraphs
         self.people = people
         self.spoken: list[tuple[int, _Person]] = []
+        # Where attribution words occur, so a window without one is skipped in O(log n).
+        self.hints = [
+            match.start()
+            for match in _WORD_RE.finditer(masked)
+            if match.group().lower() in _HINT_WORDS
+        ]
+
+    def _has_hint(self, start: int, end: int) -> bool:
+        index = bisect.bisect_left(self.hints, start)
+        return index < len(self.hints) and self.hints[index] < end
 
     def run(self, spans: list[_Span], include_other: bool) -> list[FoundQuote]:
         found: list[FoundQuote] = []
@@ -1246,7 +1317,7 @@ class _Resolver:
         before = window[start:]
         pend = self.paragraphs[span.para_last][1]
         after_start = span.close_pos + 1
-        after = masked[after_start : min(pend, next_open, after_start + 200)]
+        after = masked[after_start : min(pend, next_open, after_start + 150)]
         return _Context(
             before=before,
             before_start=begin + start,
@@ -1256,7 +1327,15 @@ class _Resolver:
             same_sentence_as_previous=clamped and start == 0 and begin > pstart,
         )
 
-    def _quote(self, span, words, kind, speaker, attribution, how) -> FoundQuote:
+    def _quote(
+        self,
+        span: _Span,
+        words: str,
+        kind: str,
+        speaker: str | None,
+        attribution: _Attribution | None,
+        how: str | None,
+    ) -> FoundQuote:
         return FoundQuote(
             start=span.parts[0][0],
             end=span.parts[-1][1],
@@ -1276,13 +1355,13 @@ class _Resolver:
         before = context.before
         if before.rstrip().lower().endswith(("so-called", "so called")):
             return "scare"
-        word_count = len(words.split())
-        if word_count > 12 or words.rstrip()[-1:] in _TERMINAL:
+        word_count = _word_count(words)
+        if word_count > 12 or words[-1:] in _TERMINAL:
             return "speech"
         # A title follows its noun or naming verb directly: the book “…”, a film called
         # ‘…’, a report, titled “…”. With a word between ("calls the plan a “…”") the
         # quoted words are something said about it.
-        recent = [w.lower() for w in _WORD_RE.findall(before[-60:])][-3:]
+        recent = [w.lower() for w in _WORD_RE.findall(" ".join(before[-60:].split()[-3:]))]
         if recent and (
             recent[-1] in _TITLE_NOUNS
             or recent[-1] in _NAMING_VERBS
@@ -1293,7 +1372,10 @@ class _Resolver:
             word_count <= 8
             and before.strip()
             and _is_title_case(words)
-            and not _parse_after(context.after[:60], context.after_start)
+            and not (
+                self._has_hint(context.after_start, context.after_start + 60)
+                and _parse_after(context.after[:60], context.after_start)
+            )
         ):
             return "title"
         return "speech"
@@ -1308,8 +1390,8 @@ class _Resolver:
             intro = self._intro_paragraph(span)
             if intro is not None:
                 before, before_start = intro
-        terminal = words.rstrip()[-1:] in _TERMINAL
-        word_count = len(words.split())
+        terminal = words[-1:] in _TERMINAL
+        word_count = _word_count(words)
         sentence_like = (
             span.block
             or terminal
@@ -1317,37 +1399,62 @@ class _Resolver:
             or (context.at_paragraph_start and word_count >= 4)
             or before.rstrip().endswith(":")
         )
+        speaker: str | None = None
         attribution, how = span.gap_attribution, "interrupted"
-        if attribution is None and not span.block:
+        after_end = context.after_start + len(context.after)
+        after_hint = self._has_hint(context.after_start, after_end)
+        if attribution is None and not span.block and after_hint:
             attribution, how = _parse_after(context.after, context.after_start), "after"
-        if attribution is None and (before.strip() or span.block):
+        if (
+            attribution is None
+            and (before.strip() or span.block)
+            and self._has_hint(before_start, before_start + len(before))
+        ):
             attribution, how = _parse_before(before, before_start), "before"
-        if attribution is None and not span.block:
-            attribution = _according_anywhere(context.after, context.after_start)
-            how = "according to"
-        attribution_end = attribution.end if attribution and how == "after" else span.close_pos + 1
         if attribution is not None:
             speaker = self._resolve(attribution)
-            return self._quote(span, words, "speech", speaker, attribution, how), attribution_end
-        if previous is not None and context.same_sentence_as_previous:
-            quote = self._quote(span, words, "speech", previous.quote.speaker, None, None)
-            return _with_how(quote, "same sentence"), attribution_end
-        if not sentence_like:
+        elif not span.block and after_hint:
+            attribution = _according_anywhere(context.after, context.after_start)
+            how = "according to"
+            speaker = self._resolve(attribution) if attribution is not None else None
+            if speaker is None:
+                attribution = None  # "“AI-powered” thermostats, according to the firm"
+        attribution_end = attribution.end if attribution and how == "after" else span.close_pos + 1
+        if attribution is not None:
+            quote = self._quote(span, words, "speech", speaker, attribution, how)
+        elif previous is not None and context.same_sentence_as_previous:
+            speaker = previous.quote.speaker
+            quote = self._quote(span, words, "speech", speaker, None, "same sentence")
+        elif not sentence_like:
             return None, attribution_end
+        else:
+            quote = self._unattributed(span, words, terminal, previous, before_start)
+        return quote, attribution_end
+
+    def _unattributed(
+        self,
+        span: _Span,
+        words: str,
+        terminal: bool,
+        previous: _Previous | None,
+        sentence_start: int,
+    ) -> FoundQuote:
+        """A quotation with no attribution of its own: it continues the quotation just
+        before it, or takes the speaker of the sentence before it, or has none."""
         if previous is not None and terminal and previous.quote.speaker:
             gap = self.masked[previous.attribution_end : span.open_pos]
             if previous.attribution_end <= span.open_pos and not gap.strip(" \n\t.,;:—–"):
-                quote = self._quote(span, words, "speech", previous.quote.speaker, None, None)
-                return _with_how(quote, "continuation"), attribution_end
-        sentence = self._previous_sentence(span, before_start)
-        if sentence is not None:
+                speaker = previous.quote.speaker
+                return self._quote(span, words, "speech", speaker, None, "continuation")
+        sentence = self._previous_sentence(span, sentence_start)
+        if sentence is not None and self._has_hint(sentence[1], sentence[1] + len(sentence[0])):
             attribution = _parse_before(sentence[0], sentence[1])
             if attribution is not None and attribution.speaker_tokens is not None:
                 speaker = self._resolve(attribution)
                 if speaker is not None:
-                    quote = self._quote(span, words, "speech", speaker, attribution, None)
-                    return _with_how(quote, "previous sentence"), attribution_end
-        return self._quote(span, words, "speech", None, None, None), attribution_end
+                    how = "previous sentence"
+                    return self._quote(span, words, "speech", speaker, attribution, how)
+        return self._quote(span, words, "speech", None, None, None)
 
     def _intro_paragraph(self, span: _Span) -> tuple[str, int] | None:
         """The sentence ending in a colon that introduces a quotation or block quote."""
@@ -1415,11 +1522,9 @@ class _Resolver:
         return person.name
 
 
-def _with_how(quote: FoundQuote, how: str) -> FoundQuote:
-    return FoundQuote(
-        quote.start, quote.end, quote.text, quote.speaker, quote.speaker_as_written,
-        quote.verb, quote.parts, quote.kind, how,
-    )  # fmt: skip
+def _word_count(words: str, cap: int = 13) -> int:
+    """Words in `words`, counted up to `cap` (all the classification needs)."""
+    return len(words.split(maxsplit=cap))
 
 
 def _is_title_case(words: str) -> bool:

@@ -13,10 +13,13 @@ from bench.bench_quotes import (
     load_cases,
     pathological_text,
 )
+from newsapp.articles.demo import DEMO_DIR, parse_demo_file
+from newsapp.text.extract import canonical_text, markdown_to_html
 from newsapp.text.quotes import (
     QUOTE_MARKS,
     SAME_QUOTE_THRESHOLD,
     FoundQuote,
+    blocks_from_html,
     find_quotes,
     normalize_quote,
     quote_similarity,
@@ -188,6 +191,40 @@ def test_block_quote_from_blocks():
     quote = only(text, blocks)
     assert quote.text == "I leave with regret. The library should stay open."
     assert quote.speaker == "Ruth Adebayo"
+
+
+def test_blocks_from_html_match_the_canonical_text():
+    html = (
+        "<p>Okafor wrote:</p><blockquote><p>The pause is “not a gift”.</p><p>Second.</p>"
+        "</blockquote><ul><li><p>Item</p></li></ul>tail <b>bold</b><!-- note -->"
+    )
+    text = canonical_text(html)
+    blocks = blocks_from_html(html)
+    assert [(text[start:end], kind) for start, end, kind in blocks] == [
+        ("Okafor wrote:", "p"),
+        ("The pause is “not a gift”.", "blockquote"),
+        ("Second.", "blockquote"),
+        ("Item", "p"),
+        ("tail bold", "div"),
+    ]
+    quote = only(text, blocks)
+    assert (quote.text, quote.speaker) == ("The pause is “not a gift”. Second.", "Okafor")
+    assert blocks_from_html("") == []
+
+
+@pytest.mark.parametrize("path", sorted(DEMO_DIR.glob("*.md")), ids=lambda path: path.stem)
+def test_demo_articles_give_the_same_quotes_with_or_without_blocks(path):
+    html = markdown_to_html(parse_demo_file(path).body_markdown)
+    text = canonical_text(html)
+    blocks = blocks_from_html(html)
+    covered = set()
+    previous_end = 0
+    for start, end, _kind in blocks:
+        assert previous_end <= start < end <= len(text)
+        covered.update(range(start, end))
+        previous_end = end
+    assert all(index in covered for index, ch in enumerate(text) if not ch.isspace())
+    assert find_quotes(text, blocks) == find_quotes(text)
 
 
 def test_block_quote_guessed_from_a_colon_introduction():

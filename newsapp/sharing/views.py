@@ -117,9 +117,13 @@ def annotation_card(request, public_id: str):
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def annotation_qr_svg(request, public_id: str):
+    """The permalink's QR code: an SVG file, or (for htmx) markup to place inline in a card."""
     annotation = shared_annotation(request, public_id)
     svg = qr_svg(permalink_url(request, annotation), label="QR code for the link to this note")
+    if request.htmx:
+        return cache_for(HttpResponse(svg, content_type="text/html; charset=utf-8"), annotation)
     # Served as a file, the SVG needs its namespace (inline markup inherits it from HTML).
     svg = svg.replace("<svg ", f"<svg {SVG_NAMESPACE} ", 1)
     return cache_for(HttpResponse(svg, content_type="image/svg+xml"), annotation)

@@ -260,9 +260,12 @@ def test_share_control_offers_link_qr_and_the_original(client, article, author):
     assert control.find(".//*[@role='status']", NS).get("aria-live") == "polite"
     native = control.find(".//h:li[@data-share-native-item]", NS)
     assert native.get("hidden") is not None  # only where navigator.share exists
-    qr = control.find(".//h:details[@class='share-qr']//h:img", NS)
-    assert qr.get("src") == reverse("sharing:qr_svg", args=[annotation.public_id])
-    assert qr.get("loading") == "lazy"  # fetched when the QR section is opened, not per card
+    # The QR code is fetched when its section opens (htmx), or followed as a link without JS.
+    qr_url = reverse("sharing:qr_svg", args=[annotation.public_id])
+    qr = control.find(".//h:details[@class='share-qr']", NS)
+    assert (qr.get("hx-get"), qr.get("hx-trigger")) == (qr_url, "toggle once")
+    assert qr.find(".//h:a", NS).get("href") == qr_url
+    assert control.find(".//h:img", NS) is None and control.find(".//h:svg", NS) is None
     original = control.find(".//h:a[@class='share-original']", NS)
     assert original.get("href") == reverse("sharing:original", args=[annotation.public_id])
     assert "nofollow" in original.get("rel")
@@ -374,6 +377,10 @@ def test_qr_svg_is_a_standalone_svg_of_the_permalink(client, article, author):
     svg = response.content.decode()
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" ')
     assert 'role="img"' in svg and "<title>" in svg
+    inline = client.get(reverse("sharing:qr_svg", args=[annotation.public_id]), **HTMX)
+    assert inline["Content-Type"] == "text/html; charset=utf-8"
+    assert inline.content.decode().startswith('<svg role="img" aria-label="QR code for the link')
+    assert "HX-Request" in inline["Vary"]
     png = client.get(reverse("sharing:qr_png", args=[annotation.public_id]))
     assert png["Content-Type"] == "image/png"
     image = open_png(png.content)

@@ -205,9 +205,12 @@ def revisions(request, slug: str):
             article.revisions.get(number=old_number),
             article.revisions.get(number=new_number),
         )
-        diff = cache.get_or_set(
-            f"revision-diff:{old.pk}:{new.pk}", lambda: revision_diff(old, new), DIFF_CACHE_SECONDS
+        # Revisions never change; the timestamps guard against a reused id (a test database).
+        key = "gloss:revision-diff:" + ":".join(
+            str(part)
+            for part in (old.pk, old.created_at.timestamp(), new.pk, new.created_at.timestamp())
         )
+        diff = cache.get_or_set(key, lambda: revision_diff(old, new), DIFF_CACHE_SECONDS)
     context = {
         "article": article,
         "revisions": listed,

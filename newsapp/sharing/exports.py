@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from newsapp.annotations.models import AnchorState, Annotation, ContextSource, Tag, Visibility
@@ -99,12 +99,9 @@ def reader_export_annotations(user) -> QuerySet:
 
 
 def revision_url(article: Article, number: int, *, base_url: str) -> str:
-    """The IRI naming one revision of an article (the revision page once there is one)."""
-    try:
-        path = reverse("articles:revision", kwargs={"slug": article.slug, "number": number})
-    except NoReverseMatch:
-        path = f"{article.get_absolute_url()}#revision-{number}"
-    return _absolute(base_url, path)
+    """The IRI naming one revision of an article: its page on the revisions view."""
+    path = reverse("articles:revisions", kwargs={"slug": article.slug})
+    return _absolute(base_url, f"{path}?to={number}")
 
 
 def export_annotation(annotation: Annotation, *, base_url: str) -> ExportAnnotation:

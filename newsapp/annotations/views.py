@@ -24,10 +24,10 @@ from .reader import (
 )
 
 
-def render_changed(request, article, *, status=200, toast="", undo=None):
+def render_changed(request, article, *, toast="", undo=None):
     """The HTMX answer to any change: the body with its marks, plus the notes and counters."""
     context = reader_context(request, article) | {"toast": toast, "undo": undo}
-    return render(request, "annotations/_changed.html", context, status=status)
+    return render(request, "annotations/_changed.html", context)
 
 
 def own_annotation(request, public_id: str) -> Annotation:
@@ -53,6 +53,7 @@ def form_error_response(
     return response
 
 
+@login_required
 @require_GET
 @vary_on_headers("HX-Request")
 def annotation_new(request, slug: str):

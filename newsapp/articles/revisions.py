@@ -35,13 +35,15 @@ from .services import (
 class RevisionResult:
     article: Article
     revision: ArticleRevision | None  # the new revision; None when nothing changed
-    counts: ReanchorCounts | None = None  # all annotations' outcomes (for logs and commands)
+    counts: ReanchorCounts | None = None  # every annotation's outcome, private ones included
 
     @property
     def changed(self) -> bool:
         return self.revision is not None
 
-    def describe(self) -> str:
+    def describe(self, *, with_notes: bool = False) -> str:
+        """What changed, for the reader; ``with_notes`` adds every annotation's outcome, which
+        counts private notes of all readers: for operators (commands, logs) only."""
         if self.revision is None:
             return "No changes since the last revision."
         revision = self.revision
@@ -49,7 +51,7 @@ class RevisionResult:
             f"Revision {revision.number}: {revision.words_added} words added, "
             f"{revision.words_removed} removed."
         )
-        sentence = self.counts.sentence() if self.counts is not None else ""
+        sentence = self.counts.sentence() if with_notes and self.counts is not None else ""
         if sentence:
             text += f" {sentence[0].upper()}{sentence[1:]}."
         return text

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -104,7 +104,8 @@ def article_new_from_url(request):
         return already_in_library(request, existing)
     job = job_start(kind=JobKind.IMPORT_URL, requested_by=request.user, url=url)
     if request.htmx:
-        return render(request, template, context | {"url_form": ArticleUrlForm(), "job": job})
+        kept = url_form if job.failed else ArticleUrlForm()  # a failed address stays editable
+        return render(request, template, context | {"url_form": kept, "job": job})
     if job.failed:
         url_form.add_error("url", job.message)
         return render(request, template, context, status=400)
@@ -284,7 +285,9 @@ def feed_detail(request, pk: int):
     subscription = own_subscription(request, pk)
     feed = subscription.feed
     items = list(
-        feed.items.select_related("article").defer("article__body_html", "article__body_text")[:100]
+        feed.items.select_related("article")
+        .defer("article__body_html", "article__body_text")
+        .order_by(F("published_at").desc(nulls_last=True), "-created_at")[:100]
     )
     for item in items:
         item.is_unread = item.article_id is not None and (

@@ -111,7 +111,8 @@ def test_changed_text_stores_a_revision_and_reanchors_every_note():
         "adjusted": 0,
         "orphaned": 1,
     }
-    assert "1 note kept its place, 1 orphaned" in result.describe()
+    assert "1 note kept its place, 1 orphaned" in result.describe(with_notes=True)
+    assert "note" not in result.describe()  # the job's message: other readers see it
     kept.refresh_from_db()
     edited.refresh_from_db()
     assert kept.revision == revision and kept.anchor_method == "position"

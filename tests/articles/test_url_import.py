@@ -311,6 +311,7 @@ def test_a_failed_fetch_is_a_form_error_or_a_failed_job(client, reader, local_si
     fragment = client.post(reverse("articles:new_from_url"), {"url": url}, HTTP_HX_REQUEST="true")
     html = fragment.content.decode()
     assert "Failed:" in html and "404 Not Found" in html
+    assert f'value="{url}"' in html  # kept to correct it
     assert not Article.objects.exists()
 
 

@@ -71,7 +71,7 @@ class Command(BaseCommand):
                     body_format=body_format,
                     source_url=options["source_url"],
                 )
-                self.stderr.write(result.describe())
+                self.stderr.write(result.describe(with_notes=True))
                 article = result.article
             else:
                 article = article_import(
@@ -100,7 +100,7 @@ class Command(BaseCommand):
                         f" {article.source_url or 'no address'}, not {url}."
                     )
                 result = article_refresh(article=article)
-                self.stderr.write(result.describe())
+                self.stderr.write(result.describe(with_notes=True))
                 self.stdout.write(result.article.slug)
                 return
             imported = article_import_url(url=url, fallback_title=options["title"] or "")

@@ -202,12 +202,13 @@ def annotation_from_url(request, url: str) -> Annotation | None:
         return None
 
 
-def bounded(value: str | None, default: int, *, least: int) -> int:
+def bounded(value: str | None, default: int) -> int:
+    """``default``, or the consumer's maximum when smaller (oEmbed: never exceed it)."""
     try:
         limit = int(value) if value else default
     except ValueError:
         return default
-    return max(least, min(default, limit))
+    return max(1, min(default, limit))
 
 
 @require_GET
@@ -221,8 +222,8 @@ def oembed(request):
     annotation = annotation_from_url(request, url)
     if annotation is None:
         return JsonResponse({"error": "No shared annotation at that URL."}, status=404)
-    width = bounded(request.GET.get("maxwidth"), EMBED_WIDTH, least=200)
-    height = bounded(request.GET.get("maxheight"), EMBED_HEIGHT, least=120)
+    width = bounded(request.GET.get("maxwidth"), EMBED_WIDTH)
+    height = bounded(request.GET.get("maxheight"), EMBED_HEIGHT)
     article = annotation.article
     title = f"“{truncatechars(' '.join(annotation.exact.split()), 90)}” — {article.title}"
     embed_url = request.build_absolute_uri(

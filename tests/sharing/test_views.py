@@ -433,6 +433,9 @@ def test_oembed_describes_a_rich_embed(client, article, author):
     # The embed URL itself is accepted too, and the consumer's size limits are respected.
     small = client.get(reverse("sharing:oembed"), {"url": embed_url, "maxwidth": "320"}).json()
     assert small["width"] == 320 and 'width="320"' in small["html"]
+    assert small["height"] == data["height"]
+    huge = client.get(reverse("sharing:oembed"), {"url": embed_url, "maxwidth": "5000"}).json()
+    assert huge["width"] == data["width"]
 
 
 @pytest.mark.parametrize(

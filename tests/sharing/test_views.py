@@ -622,3 +622,24 @@ def test_upload_over_five_megabytes_is_refused(client, article, author):
     assert response.status_code == 413
     assert "the limit is 5.0" in response.content.decode()
     assert not Annotation.objects.exists()
+
+
+def test_export_links_for_an_article_and_for_a_reader(rf, article, author):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    def render(**context) -> str:
+        request = rf.get("/")
+        request.user = context.get("user", AnonymousUser())
+        return render_to_string("sharing/_export_links.html", context, request=request)
+
+    md = reverse("sharing:article_export", args=[article.slug, "md"])
+    jsonld = reverse("sharing:article_export", args=[article.slug, "jsonld"])
+    importer = reverse("sharing:import", args=[article.slug])
+    anonymous = render(article=article)
+    assert md in anonymous and jsonld in anonymous and importer not in anonymous
+    assert importer in render(article=article, user=author)
+    mine = render(user=author)
+    assert reverse("sharing:reader_export", args=["md"]) in mine
+    assert reverse("sharing:reader_export", args=["jsonld"]) in mine
+    assert render().strip() == ""

@@ -16,7 +16,10 @@ PRODUCTION = {
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {key: value for key, value in os.environ.items() if key not in PRODUCTION}
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    # Test-only switches (the browser tests allow ORM calls beside Playwright's event loop)
+    # must not leak into a production check.
+    for name in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        environment.pop(name, None)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO_ROOT,

@@ -332,3 +332,15 @@ def test_private_and_unlisted_never_leak_into_listings(client, article, author, 
         assert "#hidden-tag" not in html
         assert "<mark" not in html
     assert "0 notes" in client.get("/").content.decode()
+
+
+def test_permalink_renders_the_target_state_without_javascript(client, article, author):
+    annotation = make_annotation(
+        article=article, author=author, exact="We cannot keep patching", note="Check the **audit**."
+    )
+    page = client.get(annotation.get_absolute_url()).content.decode()
+    banner = page[page.index('class="permalink-banner') : page.index("</aside>")]
+    assert "We cannot keep patching" in banner and "<strong>audit</strong>" in banner
+    assert f'href="#hl-{annotation.public_id}"' in banner
+    assert f'id="hl-{annotation.public_id}"' in page
+    assert "hl-target" in page and "is-target" in page

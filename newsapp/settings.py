@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "newsapp.annotations",
     "newsapp.accounts",
     "newsapp.sharing",
+    "newsapp.claims",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("newsapp.articles.urls")),
     path("", include("newsapp.annotations.urls")),
     path("", include("newsapp.sharing.urls")),
+    path("", include("newsapp.claims.urls")),
     path("accounts/", include("newsapp.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

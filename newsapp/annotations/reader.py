@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 
+from newsapp.claims import reader as claims_reader
 from newsapp.text import highlight
 
 from .models import AnchorState, Annotation, AnnotationQuerySet, ContextSource, Kind
@@ -103,14 +105,14 @@ def reader_annotations(
 
     marks = cache.get(f"{key}:marks")
     if marks is None:
-        marks = marks_for(article.body_html, top_level, target)
+        marks = marks_for(article.body_html, top_level, target, article=article)
         cache.set(f"{key}:marks", marks, CACHE_SECONDS)
 
     viewer = viewer_key(request)
     notes_key = f"{key}:notes:{page}:{viewer}"
     notes_html = cache.get(notes_key) if viewer else None
     if notes_html is None:
-        note_page = load_note_page(top_level, visible, target, page)
+        note_page = load_note_page(top_level, visible, target, page, user=user)
         context = {
             "note_page": note_page,
             "article": article,
@@ -152,7 +154,7 @@ def viewer_key(request) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()[:16] if secret else ""
 
 
-def load_note_page(top_level, visible, target, page: int) -> NotePage:
+def load_note_page(top_level, visible, target, page: int, *, user=None) -> NotePage:
     offset = (max(page, 1) - 1) * NOTES_PER_PAGE
     ordered = top_level.order_by("anchor_state", "start", "created_at", "pk")
     window = ordered[offset : offset + NOTES_PER_PAGE + 1]
@@ -161,7 +163,7 @@ def load_note_page(top_level, visible, target, page: int) -> NotePage:
     notes = notes[:NOTES_PER_PAGE]
     if target is not None and page == 1 and all(note.pk != target.pk for note in notes):
         notes.insert(0, target)
-    attach_details(notes, visible, ids=window.values("pk"), target=target)
+    attach_details(notes, visible, ids=window.values("pk"), target=target, user=user)
     return NotePage(
         notes=[note for note in notes if not note.is_orphaned],
         orphaned=[note for note in notes if note.is_orphaned],
@@ -169,8 +171,11 @@ def load_note_page(top_level, visible, target, page: int) -> NotePage:
     )
 
 
-def attach_details(notes: list[Annotation], visible, *, ids, target=None) -> None:
-    """Sources, tags and replies for a page of notes: three queries, never one per note."""
+def attach_details(notes: list[Annotation], visible, *, ids, target=None, user=None) -> None:
+    """Sources, tags and replies for a page of notes: three queries, never one per note.
+
+    Then the claims layer (status, the viewer's rating, the speaker): up to three more.
+    """
     sources_by_note = defaultdict(list)
     for source in ContextSource.objects.filter(annotation__in=ids):
         sources_by_note[source.annotation_id].append(source)
@@ -188,46 +193,101 @@ def attach_details(notes: list[Annotation], visible, *, ids, target=None) -> Non
         note.visible_replies = replies_by_note[note.pk]
         note.is_target = target is not None and note.pk == target.pk
         note.reply_token = secrets.token_urlsafe(12)
+    claims_reader.attach_note_extras(notes, user)
 
 
 def note_with_details(annotation: Annotation, user) -> Annotation:
     """One note card's data, for a card loaded on demand (a mark beyond the first page)."""
     visible = Annotation.objects.visible_to(user, via_link=True)
-    attach_details([annotation], visible, ids=[annotation.pk])
+    attach_details([annotation], visible, ids=[annotation.pk], user=user)
     return annotation
 
 
-def marks_for(body_html: str, top_level, target) -> dict:
+def marks_for(body_html: str, top_level, target, *, article=None) -> dict:
+    """The body with every visible annotation marked, plus the quote layer when `article` is
+    given: its quotes (one query) and which claims show readers' context (one query)."""
     rows = list(top_level.values_list("public_id", "kind", "start", "end", "anchor_state"))
     anchored = [row for row in rows if row[4] == AnchorState.ANCHORED and row[2] is not None]
     tag_names = Annotation.tags.through.objects.filter(annotation__in=top_level.values("pk"))
+    quotes, with_context = [], set()
+    if article is not None:
+        quotes = claims_reader.quote_marks(article)
+        if anchored:
+            with_context = claims_reader.helpful_note_ids(top_level)
     return {
-        "body_html": render_marks(body_html, anchored, target),
+        "body_html": render_marks(body_html, anchored, target, quotes, with_context),
         "count": len(rows),
         "tags_in_use": sorted(set(tag_names.values_list("tag__name", flat=True))),
     }
 
 
-def render_marks(body_html: str, rows: list[tuple], target: Annotation | None) -> str:
-    """`rows` are (public_id, kind, start, end, ...) of anchored annotations."""
+# Marks the last character of a claim whose context is shown, where CSS puts the badge. Never
+# a public id (those are URL-safe base64), so it never reaches data-ids.
+CONTEXT_END = "~"
+
+
+def render_marks(
+    body_html: str,
+    rows: list[tuple],
+    target: Annotation | None,
+    quotes: list = (),
+    with_context: set[str] = frozenset(),
+) -> str:
+    """`rows` are (public_id, kind, start, end, ...) of anchored annotations; `quotes` are
+    `claims.reader.QuoteMark`s; `with_context` the public ids whose context is shown.
+
+    Annotation marks keep `class="hl ..."` and list only annotation ids in `data-ids` (the
+    script opens a note for each). Quote pieces get `data-quote` and the speaker as `title`;
+    a piece that is only a quote gets `class="q"` instead of `hl`. Nothing adds text.
+    """
     kind_of = {row[0]: row[1] for row in rows}
     spans = [(start, end, (public_id,)) for public_id, _, start, end, *_ in rows]
+    speakers: dict[int, str] = {}
+    for quote in quotes:
+        speakers[quote.pk] = quote.speaker
+        # Later parts of an interrupted quote carry -pk: only the first part is its anchor.
+        spans.extend(
+            (start, end, (quote.pk if number == 0 else -quote.pk,))
+            for number, (start, end) in enumerate(quote.spans)
+        )
+    for public_id, _, start, end, *_ in rows:
+        if public_id in with_context and end > start:
+            spans.append((end - 1, end, (CONTEXT_END + public_id,)))
     target_id = target.public_id if target is not None else None
 
     def mark_attrs(ids, starts) -> dict[str, str]:
-        classes = ["hl", f"hl-{kind_of[ids[0]]}"]
-        if len(ids) > 1:
-            classes.append("hl-overlap")
-        if target_id in ids:
-            classes.append("hl-target")
-        attrs = {
-            "class": " ".join(classes),
-            "data-ids": " ".join(ids),
-            "aria-details": " ".join(f"note-{public_id}" for public_id in ids),
-        }
-        if starts:
+        quote_ids = sorted({abs(i) for i in ids if type(i) is int})
+        note_ids = [i for i in ids if type(i) is str and not i.startswith(CONTEXT_END)]
+        attrs: dict[str, str] = {}
+        if note_ids:
+            classes = ["hl", f"hl-{kind_of[note_ids[0]]}"]
+            if len(note_ids) > 1:
+                classes.append("hl-overlap")
+            if target_id in note_ids:
+                classes.append("hl-target")
+            if any(public_id in with_context for public_id in note_ids):
+                classes.append("hl-context")
+                if any(type(i) is str and i.startswith(CONTEXT_END) for i in ids):
+                    classes.append("hl-context-end")
+            attrs["class"] = " ".join(classes)
+            attrs["data-ids"] = " ".join(note_ids)
+            attrs["aria-details"] = " ".join(f"note-{public_id}" for public_id in note_ids)
+        else:
+            attrs["class"] = "q"
+            attrs["data-ids"] = ""
+        if quote_ids:
+            attrs["data-quote"] = " ".join(map(str, quote_ids))
+            speaker = speakers.get(quote_ids[0]) or "Speaker unknown"
+            attrs["title"] = f"Quote: {speaker}"
+            attrs["data-speaker"] = speaker
+        first_notes = sorted(i for i in starts if type(i) is str and i in kind_of)
+        first_quotes = sorted(i for i in starts if type(i) is int and i > 0)
+        if first_notes:
             # The first piece of each highlight is the keyboard stop and the link target.
-            attrs["id"] = f"hl-{sorted(starts)[0]}"
+            attrs["id"] = f"hl-{first_notes[0]}"
+            attrs["tabindex"] = "0"
+        elif first_quotes:
+            attrs["id"] = f"q-{first_quotes[0]}"
             attrs["tabindex"] = "0"
         return attrs
 
@@ -248,6 +308,8 @@ def reader_context(request, article, *, target: Annotation | None = None) -> dic
         "kinds": Kind,
         "target": target,
         "default_visibility": request.session.get(REMEMBERED_VISIBILITY, "public"),
+        # Quotes panel, context box and JSON-LD: loaded only if the page renders them.
+        "claims": SimpleLazyObject(lambda: claims_reader.reader_claims(article)),
     }
 
 

@@ -1,0 +1,177 @@
+"""Readers rate context notes; a bridging model (annotations.scoring) turns ratings into scores.
+
+A context note is a public, top-level annotation of kind claim or quote that says something:
+a note or at least one source. Scores are recomputed for all notes at once (the model needs
+every rater's history): by `manage.py score_notes`, and after each rating through the task
+`rescore_notes_task`. With Django's default ImmediateBackend that task runs at once, inside the
+rating request; with a task worker configured it runs in the background, and ratings that
+arrive while it waits share one recomputation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.tasks import task
+from django.utils import timezone
+
+from newsapp.annotations.models import Annotation, ContextSource, Kind, Visibility
+from newsapp.annotations.scoring import Rating, score_notes
+from newsapp.annotations.services import RateLimited, mark_annotations_changed
+
+from .models import RATING_NUMBERS, NoteRating, NoteScore, NoteStatus, RatingValue
+
+CONTEXT_KINDS = (Kind.CLAIM, Kind.QUOTE)
+RATINGS_PER_MINUTE = 60
+RESCORE_PENDING = "gloss:claims:rescore-pending"
+
+
+def context_notes():
+    """Annotations that take ratings: public, alive, top-level claims and quotes with a note
+    or a source. (Anyone may see them: they are a subset of `visible_to(None)`.)"""
+    return (
+        Annotation.objects.visible_to(None)
+        .top_level()
+        .filter(kind__in=CONTEXT_KINDS)
+        .filter(~Q(note="") | Exists(ContextSource.objects.filter(annotation=OuterRef("pk"))))
+    )
+
+
+def is_context_note(annotation: Annotation) -> bool:
+    return context_notes().filter(pk=annotation.pk).exists()
+
+
+def note_rate(*, annotation: Annotation, rater, value: str) -> NoteRating:
+    """Record `rater`'s rating of a context note; a second rating replaces the first.
+
+    Raises PermissionDenied for one's own note, ValidationError for a value or a note that
+    cannot be rated, RateLimited past RATINGS_PER_MINUTE; nothing is written then. The caller
+    answers 404 for notes the rater cannot see (see views.rateable_note).
+    """
+    if value not in RatingValue.values:
+        raise ValidationError({"value": "Choose helpful, somewhat helpful or not helpful."})
+    if annotation.author_id == rater.pk:
+        raise PermissionDenied("You cannot rate your own note.")
+    if annotation.visibility != Visibility.PUBLIC or not is_context_note(annotation):
+        raise ValidationError(
+            {"value": "Only public context notes on claims and quotes take ratings."}
+        )
+    since = timezone.now() - timedelta(minutes=1)
+    if NoteRating.objects.filter(rater=rater, updated_at__gte=since).count() >= RATINGS_PER_MINUTE:
+        raise RateLimited(
+            f"You have rated {RATINGS_PER_MINUTE} notes in the last minute. Try again shortly."
+        )
+    with transaction.atomic():
+        rating, _ = NoteRating.objects.update_or_create(
+            annotation=annotation, rater=rater, defaults={"value": value}
+        )
+        # The rater's own card shows their rating; the reader caches cards per article state.
+        mark_annotations_changed(annotation.article)
+    request_rescore()
+    return rating
+
+
+def note_unrate(*, annotation: Annotation, rater) -> None:
+    with transaction.atomic():
+        deleted, _ = NoteRating.objects.filter(annotation=annotation, rater=rater).delete()
+        if deleted:
+            mark_annotations_changed(annotation.article)
+    if deleted:
+        request_rescore()
+
+
+def request_rescore() -> None:
+    """Queue one recomputation of every score, unless one is already waiting."""
+    if cache.add(RESCORE_PENDING, True, timeout=600):
+        rescore_notes_task.enqueue()
+
+
+@task
+def rescore_notes_task() -> str:
+    cache.delete(RESCORE_PENDING)
+    return notes_rescore().describe()
+
+
+@dataclass(frozen=True)
+class RescoreResult:
+    notes: int
+    ratings: int
+    changed: int
+    helpful: int
+
+    def describe(self) -> str:
+        return (
+            f"Scored {self.notes} rated note(s) from {self.ratings} rating(s): "
+            f"{self.changed} changed, {self.helpful} shown as helpful."
+        )
+
+
+def notes_rescore() -> RescoreResult:
+    """Recompute and store the score of every rated context note.
+
+    Ratings of notes that can no longer be rated (deleted, made private) are left out and
+    their scores removed. Articles whose notes changed status are marked changed, so their
+    pages show the new status and the "Readers added context" box at once.
+    """
+    rows = list(
+        NoteRating.objects.filter(annotation__in=context_notes().values("pk"))
+        .order_by("updated_at", "pk")
+        .values_list("rater_id", "annotation_id", "value")
+    )
+    ratings = [Rating(rater, note, RATING_NUMBERS[value]) for rater, note, value in rows]
+    scores = score_notes(ratings)
+    with transaction.atomic():
+        stored = {score.annotation_id: score for score in NoteScore.objects.all()}
+        fresh, changed_notes = [], set()
+        for note_id, result in scores.items():
+            previous = stored.get(note_id)
+            if previous is None or previous.status != result.status:
+                changed_notes.add(note_id)
+            if previous is None or (
+                previous.score,
+                previous.method,
+                previous.status,
+                previous.ratings,
+                previous.factor,
+            ) != (result.score, result.method, result.status, result.ratings, result.factor):
+                fresh.append(
+                    NoteScore(
+                        annotation_id=note_id,
+                        score=result.score,
+                        method=result.method,
+                        status=result.status,
+                        ratings=result.ratings,
+                        factor=result.factor,
+                    )
+                )
+        gone = [note_id for note_id in stored if note_id not in scores]
+        changed_notes.update(
+            note_id for note_id in gone if stored[note_id].status != NoteStatus.NEEDS_RATINGS
+        )
+        NoteScore.objects.filter(pk__in=gone).delete()
+        NoteScore.objects.bulk_create(
+            fresh,
+            update_conflicts=True,
+            unique_fields=["annotation"],
+            update_fields=["score", "method", "status", "ratings", "factor", "computed_at"],
+        )
+        if changed_notes:
+            articles = {
+                annotation.article
+                for annotation in Annotation.objects.filter(pk__in=changed_notes).select_related(
+                    "article"
+                )
+            }
+            for article in articles:
+                mark_annotations_changed(article)
+    return RescoreResult(
+        notes=len(scores),
+        ratings=len(rows),
+        changed=len(changed_notes),
+        helpful=sum(1 for result in scores.values() if result.status == NoteStatus.HELPFUL),
+    )

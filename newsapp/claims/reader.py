@@ -1,0 +1,411 @@
+"""What the reader page shows of quotes and claims, in a fixed number of queries.
+
+- `quote_marks` and `helpful_note_ids`: the quote layer of the marked-up body (cached with
+  the marks by `annotations.reader`).
+- `reader_claims`: the Quotes panel, the "Readers added context" box and the JSON-LD. The part
+  that only depends on the article is cached per article state and shared by every viewer; the
+  context carried over from the same quote in other articles is read per request (one query, or
+  none when no quote of the article is quoted elsewhere), because a change to a note in another
+  article does not touch this article's state.
+- `attach_note_extras`: per note card, its status, the viewer's rating and the claim's
+  speaker, for a page of cards at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from newsapp.annotations.models import Annotation, ContextSource, Visibility
+from newsapp.annotations.scoring import ORDERING_EXPLANATION, sort_key
+from newsapp.annotations.scoring import NoteScore as Score
+
+from .models import NoteRating, NoteScore, NoteStatus, Quote
+from .ratings import CONTEXT_KINDS, context_notes
+
+CACHE_SECONDS = 10 * 60
+# A claim this close to a quote (the quote marks themselves) is taken as part of it.
+QUOTE_REACH = 2
+MAX_OFFSITE_SPANS = 60
+
+
+@dataclass(frozen=True)
+class QuoteMark:
+    pk: int
+    spans: list[tuple[int, int]]
+    speaker: str
+
+
+@dataclass(frozen=True)
+class SourceView:
+    url: str
+    title: str
+    stance: str
+    stance_label: str
+
+
+@dataclass
+class ContextItem:
+    """A context note shown in the "Readers added context" box."""
+
+    public_id: str
+    kind: str
+    exact: str
+    note_html: str
+    author: str
+    created_at: datetime
+    score: float
+    ratings: int
+    start: int | None
+    sources: list[SourceView] = field(default_factory=list)
+    speaker: str = ""
+    anchor: str = ""  # where on this page the claim is: "hl-<id>" or "q-<quote>"
+    article_title: str = ""
+    article_url: str = ""
+    elsewhere: bool = False
+
+    @property
+    def url(self) -> str:
+        return reverse("annotations:permalink", kwargs={"public_id": self.public_id})
+
+
+@dataclass(frozen=True)
+class AlsoQuoted:
+    quote_pk: int
+    article_title: str
+    article_url: str
+    same_wording: bool
+
+    @property
+    def url(self) -> str:
+        return f"{self.article_url}#q-{self.quote_pk}"
+
+
+@dataclass
+class PanelQuote:
+    pk: int
+    text: str
+    start: int
+    end: int
+    speaker: str
+    speaker_slug: str
+    machine: str  # the machine's guess ("" when it had none)
+    corrected: bool
+    corrections: int
+    also: list[AlsoQuoted] = field(default_factory=list)
+    offsite_notes: int = 0
+
+    @property
+    def anchor(self) -> str:
+        return f"q-{self.pk}"
+
+    @property
+    def item_fragment(self) -> str:
+        return f"#quote-item-{self.pk}"
+
+    @property
+    def url(self) -> str:
+        return reverse("claims:quote", kwargs={"pk": self.pk})
+
+    @property
+    def speaker_url(self) -> str:
+        return reverse("claims:speaker", kwargs={"slug": self.speaker_slug})
+
+
+@dataclass
+class ArticleClaims:
+    """The cached, viewer-independent part."""
+
+    quotes: list[PanelQuote]
+    context: list[ContextItem]
+    # (this article's quote, other article id, other quote start, end) for each link
+    links: list[tuple[int, int, int, int, str, str]]
+
+
+@dataclass
+class ReaderClaims:
+    article: object
+    quotes: list[PanelQuote]
+    context: list[ContextItem]
+    explanation: str = ORDERING_EXPLANATION
+
+    @property
+    def claims_url(self) -> str:
+        return reverse("claims:article_claims", kwargs={"slug": self.article.slug})
+
+    @property
+    def attributed(self) -> int:
+        return sum(1 for quote in self.quotes if quote.speaker)
+
+
+# --- the quote layer of the marked-up body -----------------------------------------------------
+
+
+def quote_marks(article) -> list[QuoteMark]:
+    """The article's quotes as spans to mark, each with the speaker readers see (one query)."""
+    rows = Quote.objects.filter(article=article).values_list(
+        "pk", "start", "end", "parts", "shown_speaker__name"
+    )
+    return [
+        QuoteMark(pk, [(s, e) for s, e in parts] or [(start, end)], name or "")
+        for pk, start, end, parts, name in rows
+    ]
+
+
+def helpful_note_ids(annotations) -> set[str]:
+    """Public ids of those annotations whose context passed the threshold (one query)."""
+    return set(
+        NoteScore.objects.filter(
+            annotation__in=annotations.values("pk"), status=NoteStatus.HELPFUL
+        ).values_list("annotation__public_id", flat=True)
+    )
+
+
+# --- panel, context box ------------------------------------------------------------------------
+
+
+def cache_key(article) -> str:
+    changed = article.annotations_changed_at
+    return (
+        f"gloss:claims:{article.pk}:{article.updated_at.timestamp()}:"
+        f"{changed.timestamp() if changed else 0}"
+    )
+
+
+def reader_claims(article) -> ReaderClaims:
+    key = cache_key(article)
+    cached = cache.get(key)
+    if cached is None:
+        cached = article_claims(article)
+        cache.set(key, cached, CACHE_SECONDS)
+    quotes = [PanelQuote(**vars(quote)) for quote in cached.quotes]
+    context = list(cached.context)
+    if cached.links:
+        offsite = offsite_context(cached.links, quotes)
+        context += [
+            item for item in offsite if item.public_id not in {c.public_id for c in context}
+        ]
+    return ReaderClaims(article=article, quotes=quotes, context=context)
+
+
+def article_claims(article) -> ArticleClaims:
+    rows = (
+        Quote.objects.in_article(article)
+        .with_speakers()
+        .annotate(correction_count=Count("corrections"))
+    )
+    quotes = [panel_quote(quote, quote.correction_count) for quote in rows]
+    by_pk = {quote.pk: quote for quote in quotes}
+    links = []
+    through = Quote.same_quotes.through
+    link_rows = (
+        through.objects.filter(from_quote__article=article)
+        .order_by("to_quote__article__title", "to_quote_id")
+        .values_list(
+            "from_quote_id",
+            "to_quote_id",
+            "to_quote__article_id",
+            "to_quote__start",
+            "to_quote__end",
+            "to_quote__article__title",
+            "to_quote__article__slug",
+            "to_quote__normalized",
+            "from_quote__normalized",
+        )
+    )
+    for mine, other, other_article, start, end, title, slug, other_text, my_text in link_rows:
+        url = reverse("articles:detail", kwargs={"slug": slug})
+        by_pk[mine].also.append(AlsoQuoted(other, title, url, other_text == my_text))
+        links.append((mine, other_article, start, end, title, url))
+    notes = list(
+        context_notes()
+        .filter(article=article, score__status=NoteStatus.HELPFUL)
+        .select_related("author", "score")
+    )
+    context = context_items(notes, quotes)
+    return ArticleClaims(quotes=quotes, context=context, links=links)
+
+
+def panel_quote(quote: Quote, corrections: int) -> PanelQuote:
+    """A quote as the panel and the quote page show it (`quote` with its speakers loaded)."""
+    shown = quote.shown_speaker
+    return PanelQuote(
+        pk=quote.pk,
+        text=quote.text,
+        start=quote.start,
+        end=quote.end,
+        speaker=shown.name if shown else "",
+        speaker_slug=shown.slug if shown else "",
+        machine=quote.speaker.name if quote.speaker else "",
+        corrected=quote.is_corrected,
+        corrections=corrections,
+    )
+
+
+def context_items(notes: list[Annotation], quotes: list[PanelQuote]) -> list[ContextItem]:
+    """Helpful notes as box items, best first, with their sources (one query)."""
+    sources: dict[int, list[SourceView]] = {}
+    if notes:
+        for source in ContextSource.objects.filter(annotation__in=notes):
+            sources.setdefault(source.annotation_id, []).append(
+                SourceView(source.url, source.title, source.stance, source.get_stance_display())
+            )
+    ranked = sorted(notes, key=lambda note: sort_key(note.pk, _score_of(note), note.created_at))
+    return [
+        ContextItem(
+            public_id=note.public_id,
+            kind=note.kind,
+            exact=note.exact,
+            note_html=note.note_html,
+            author=note.author.username,
+            created_at=note.created_at,
+            score=note.score.score,
+            ratings=note.score.ratings,
+            start=note.start,
+            sources=sources.get(note.pk, []),
+            speaker=speaker_for(note.start, note.end, quotes),
+            anchor=f"hl-{note.public_id}",
+        )
+        for note in ranked
+    ]
+
+
+def _score_of(note: Annotation) -> Score:
+    stored = getattr(note, "score", None)
+    if stored is None:
+        return Score(0.0, "wilson", "needs_ratings", 0, None)
+    return Score(stored.score, stored.method, stored.status, stored.ratings, stored.factor)
+
+
+def speaker_for(start: int | None, end: int | None, quotes) -> str:
+    """The speaker of the quote a claim lies in (or touches), if any."""
+    if start is None or end is None:
+        return ""
+    for quote in quotes:
+        if quote.speaker and start < quote.end + QUOTE_REACH and end > quote.start - QUOTE_REACH:
+            return quote.speaker
+    return ""
+
+
+def offsite_context(links, quotes: list[PanelQuote]) -> list[ContextItem]:
+    """Context notes on the same quotation in other articles: counted per quote in the panel;
+    the helpful ones go to the box. One query, two when some are helpful."""
+    by_pk = {quote.pk: quote for quote in quotes}
+    condition = Q()
+    for _, other_article, start, end, _, _ in links[:MAX_OFFSITE_SPANS]:
+        condition |= Q(article_id=other_article, start__lt=end, end__gt=start)
+    notes = list(context_notes().filter(condition).select_related("author", "article", "score"))
+    helpful = []
+    for note in notes:
+        for mine, other_article, start, end, title, url in links[:MAX_OFFSITE_SPANS]:
+            if note.article_id == other_article and note.start < end and note.end > start:
+                by_pk[mine].offsite_notes += 1
+                if getattr(note, "score", None) and note.score.status == NoteStatus.HELPFUL:
+                    note.matched = (by_pk[mine], title, url)
+                    helpful.append(note)
+                break
+    items = context_items(helpful, quotes)
+    for item, note in zip(items, sorted_like(helpful, items), strict=True):
+        quote, title, url = note.matched
+        item.speaker = quote.speaker
+        item.article_title, item.article_url, item.elsewhere = title, url, True
+        item.exact = quote.text
+        item.anchor = quote.anchor
+    return items
+
+
+def sorted_like(notes: list[Annotation], items: list[ContextItem]) -> list[Annotation]:
+    by_id = {note.public_id: note for note in notes}
+    return [by_id[item.public_id] for item in items]
+
+
+# --- note cards --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoteExtras:
+    """What a note card shows about a claim or quote: its speaker and, for a context note,
+    its status and the viewer's rating."""
+
+    context_note: bool
+    status: str
+    score: float
+    status_label: str
+    ratings: int
+    my_rating: str
+    own: bool
+    speaker: str
+    speaker_slug: str
+
+    @property
+    def speaker_url(self) -> str:
+        return reverse("claims:speaker", kwargs={"slug": self.speaker_slug})
+
+    @property
+    def shown(self) -> bool:
+        return self.status == NoteStatus.HELPFUL
+
+    @property
+    def explanation(self) -> str:
+        return ORDERING_EXPLANATION
+
+
+def attach_note_extras(notes: list[Annotation], user) -> None:
+    """`note.claim` for each card: two or three queries for the whole page of cards.
+
+    Needs `note.visible_sources` (attached by annotations.reader.attach_details) to tell a
+    context note from a bare mark.
+    """
+    relevant = [note for note in notes if note.kind in CONTEXT_KINDS and note.parent_id is None]
+    if not relevant:
+        for note in notes:
+            note.claim = None
+        return
+    ids = [note.pk for note in relevant]
+    scores = {score.annotation_id: score for score in NoteScore.objects.filter(annotation__in=ids)}
+    mine: dict[int, str] = {}
+    if user is not None and user.is_authenticated:
+        mine = dict(
+            NoteRating.objects.filter(rater=user, annotation__in=ids).values_list(
+                "annotation_id", "value"
+            )
+        )
+    spans: dict[int, list] = {}
+    rows = Quote.objects.filter(article_id__in={note.article_id for note in relevant})
+    for article_id, start, end, name, slug in rows.values_list(
+        "article_id", "start", "end", "shown_speaker__name", "shown_speaker__slug"
+    ):
+        if name:
+            spans.setdefault(article_id, []).append((start, end, name, slug))
+    for note in notes:
+        if note not in relevant:
+            note.claim = None
+            continue
+        speaker, slug = "", ""
+        if note.start is not None and note.end is not None:
+            for start, end, name, quote_slug in spans.get(note.article_id, []):
+                if note.start < end + QUOTE_REACH and note.end > start - QUOTE_REACH:
+                    speaker, slug = name, quote_slug
+                    break
+        score = scores.get(note.pk)
+        status = score.status if score else NoteStatus.NEEDS_RATINGS
+        is_context = (
+            note.visibility == Visibility.PUBLIC
+            and note.deleted_at is None
+            and bool(note.note.strip() or getattr(note, "visible_sources", None))
+        )
+        note.claim = NoteExtras(
+            context_note=is_context,
+            status=status,
+            score=score.score if score else 0.0,
+            status_label=NoteStatus(status).label,
+            ratings=score.ratings if score else 0,
+            my_rating=mine.get(note.pk, ""),
+            own=user is not None and user.is_authenticated and note.author_id == user.pk,
+            speaker=speaker,
+            speaker_slug=slug,
+        )

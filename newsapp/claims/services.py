@@ -1,0 +1,367 @@
+"""Writes of the claims app: quotes found in an article, readers' attribution corrections.
+
+Ratings of context notes and their scores live in `ratings.py`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from newsapp.annotations.services import RateLimited, mark_annotations_changed
+from newsapp.text.quotes import (
+    SAME_QUOTE_THRESHOLD,
+    FoundQuote,
+    blocks_from_html,
+    find_quotes,
+    normalize_quote,
+    quote_similarity,
+    speaker_slug,
+)
+from newsapp.text.sanitize import clean_plain_text
+
+from .models import AttributionCorrection, Quote, Speaker
+
+MAX_SPEAKER_CHARS = 120
+# Quotes shorter than this (normalised) are phrases many stories share ("act decisively"):
+# linking them across articles would link unrelated stories.
+MIN_LINKED_QUOTE_CHARS = 24
+MIN_LINKED_QUOTE_WORDS = 4
+# Two quotes this different in length cannot reach SAME_QUOTE_THRESHOLD; skipping them keeps
+# matching a new article against the library cheap.
+LINK_LENGTH_RATIO = 0.5
+# Fuzzy carry-over of quotes between revisions compares every old quote with every new one.
+MAX_FUZZY_CARRY = 200
+CORRECTIONS_PER_MINUTE = 30
+QUOTE_FIELDS = [
+    "text",
+    "normalized",
+    "normalized_length",
+    "start",
+    "end",
+    "parts",
+    "speaker",
+    "speaker_as_written",
+    "verb",
+    "updated_at",
+]
+
+
+@dataclass(frozen=True)
+class QuotesRefreshResult:
+    found: int
+    kept: int
+    added: int
+    removed: int
+    linked: int  # quotes of this article that are also quoted elsewhere
+    changed: bool
+
+    def describe(self) -> str:
+        return (
+            f"{self.found} quote(s): {self.kept} kept, {self.added} added, {self.removed} removed; "
+            f"{self.linked} also quoted in other articles."
+        )
+
+
+def quotes_refresh(*, article) -> QuotesRefreshResult:
+    """Find the article's quotations and store them, keeping what readers said about them.
+
+    A stored quote survives a new revision when its normalised text is found again (exactly,
+    else by `quote_similarity`): it keeps its id, so readers' attribution corrections and
+    links to it stay. Speakers are resolved to `Speaker` rows by slug; the quote is linked to
+    the same quotation in other articles. Marks the article (and articles whose links changed)
+    as changed for the reader's cache only when something did change.
+    """
+    found = [
+        quote
+        for quote in find_quotes(article.body_text, blocks_from_html(article.body_html))
+        if quote.end > quote.start and quote.text.strip()
+    ]
+    with transaction.atomic():
+        type(article).objects.select_for_update().filter(pk=article.pk).first()
+        existing = list(Quote.objects.filter(article=article).order_by("start"))
+        before = {quote.pk: _signature(quote) for quote in existing}
+        speakers = _speakers_for(found)
+        pairs, new = _carry_over(existing, found)
+        kept_ids = {quote.pk for quote, _ in pairs}
+        removed = [quote.pk for quote in existing if quote.pk not in kept_ids]
+
+        for quote, found_quote in pairs:
+            _fill(quote, found_quote, speakers)
+        Quote.objects.bulk_update([quote for quote, _ in pairs], QUOTE_FIELDS)
+        added = Quote.objects.bulk_create(
+            [_fill(Quote(article=article), found_quote, speakers) for found_quote in new]
+        )
+        old_links = _linked_articles(article)
+        Quote.objects.filter(pk__in=removed).delete()
+        quotes = [quote for quote, _ in pairs] + list(added)
+        _update_shown_speakers(quotes)
+        linked, new_links = _relink(article, quotes)
+
+        after = {quote.pk: _signature(quote) for quote in quotes}
+        changed = before != after or old_links[1] != new_links[1]
+        if changed:
+            mark_annotations_changed(article)
+        for other in type(article).objects.filter(pk__in=old_links[0] ^ new_links[0]):
+            mark_annotations_changed(other)
+    return QuotesRefreshResult(
+        found=len(found),
+        kept=len(pairs),
+        added=len(added),
+        removed=len(removed),
+        linked=linked,
+        changed=changed,
+    )
+
+
+def _signature(quote: Quote) -> tuple:
+    return (
+        quote.text,
+        quote.start,
+        quote.end,
+        [list(part) for part in quote.parts],
+        quote.speaker_id,
+        quote.shown_speaker_id,
+    )
+
+
+def _speakers_for(found: list[FoundQuote]) -> dict[str, Speaker]:
+    """Speaker rows by slug for every speaker the finder named, creating the new ones."""
+    names: dict[str, str] = {}
+    for quote in found:
+        if quote.speaker:
+            name = clean_plain_text(quote.speaker)[:MAX_SPEAKER_CHARS]
+            slug = speaker_slug(name)[:140]
+            if slug:
+                names.setdefault(slug, name)
+    return _speaker_rows(names)
+
+
+def _speaker_rows(names: dict[str, str]) -> dict[str, Speaker]:
+    if not names:
+        return {}
+    known = {speaker.slug: speaker for speaker in Speaker.objects.filter(slug__in=names)}
+    missing = [Speaker(name=name, slug=slug) for slug, name in names.items() if slug not in known]
+    if missing:
+        Speaker.objects.bulk_create(missing, ignore_conflicts=True)
+        known = {speaker.slug: speaker for speaker in Speaker.objects.filter(slug__in=names)}
+    return known
+
+
+def _carry_over(
+    existing: list[Quote], found: list[FoundQuote]
+) -> tuple[list[tuple[Quote, FoundQuote]], list[FoundQuote]]:
+    """Pair stored quotes with found ones: same normalised text first, then the most similar
+    (at least SAME_QUOTE_THRESHOLD). Returns the pairs and the found quotes left unpaired."""
+    by_text: dict[str, list[Quote]] = {}
+    for quote in existing:
+        by_text.setdefault(quote.normalized, []).append(quote)
+    pairs: list[tuple[Quote, FoundQuote]] = []
+    unpaired: list[FoundQuote] = []
+    for found_quote in found:
+        same = by_text.get(normalize_quote(found_quote.text))
+        if same:
+            pairs.append((same.pop(0), found_quote))
+        else:
+            unpaired.append(found_quote)
+    leftovers = [quote for quotes in by_text.values() for quote in quotes]
+    if not leftovers or not unpaired or len(leftovers) * len(unpaired) > MAX_FUZZY_CARRY**2:
+        return pairs, unpaired
+    candidates = sorted(
+        (
+            (quote_similarity(old.text, new.text), index, old)
+            for index, new in enumerate(unpaired)
+            for old in leftovers
+        ),
+        key=lambda item: (-item[0], item[1], item[2].start),
+    )
+    taken_old: set[int] = set()
+    taken_new: set[int] = set()
+    for similarity, index, old in candidates:
+        if similarity < SAME_QUOTE_THRESHOLD:
+            break
+        if index in taken_new or old.pk in taken_old:
+            continue
+        taken_new.add(index)
+        taken_old.add(old.pk)
+        pairs.append((old, unpaired[index]))
+    return pairs, [quote for index, quote in enumerate(unpaired) if index not in taken_new]
+
+
+def _fill(quote: Quote, found: FoundQuote, speakers: dict[str, Speaker]) -> Quote:
+    name = clean_plain_text(found.speaker or "")[:MAX_SPEAKER_CHARS]
+    speaker = speakers.get(speaker_slug(name)[:140]) if name else None
+    quote.text = found.text
+    quote.normalized = normalize_quote(found.text)
+    quote.normalized_length = len(quote.normalized)
+    quote.start, quote.end = found.start, found.end
+    quote.parts = [list(part) for part in found.parts] or [[found.start, found.end]]
+    quote.speaker = speaker
+    quote.speaker_as_written = clean_plain_text(found.speaker_as_written or "")[:200]
+    quote.verb = (found.verb or "")[:40]
+    if quote.pk is None:
+        quote.shown_speaker = speaker
+    quote.updated_at = timezone.now()
+    return quote
+
+
+# --- who said it: the machine's guess and readers' corrections ---------------------------------
+
+
+def shown_speaker_for(machine: int | None, corrections: list[tuple[int, object]]) -> int | None:
+    """The speaker readers see: the one with the most support, where each reader's correction
+    is one vote and the machine's guess counts as one vote too and wins ties.
+
+    `corrections` are (speaker id, time) pairs; among readers' answers with equal support the
+    earliest wins. So one reader alone cannot overturn the machine, two can, and a quote the
+    machine could not attribute takes the first reader's answer.
+    """
+    votes = Counter(speaker for speaker, _ in corrections)
+    if machine is not None:
+        votes[machine] += 1
+    if not votes:
+        return None
+    first_seen: dict[int, object] = {}
+    for speaker, when in sorted(corrections, key=lambda item: item[1]):
+        first_seen.setdefault(speaker, when)
+    order = {speaker: position for position, speaker in enumerate(first_seen)}
+    return min(
+        votes,
+        key=lambda speaker: (-votes[speaker], speaker != machine, order.get(speaker, 0)),
+    )
+
+
+def _update_shown_speakers(quotes: list[Quote]) -> None:
+    corrections: dict[int, list[tuple[int, object]]] = {}
+    rows = AttributionCorrection.objects.filter(quote__in=[quote.pk for quote in quotes])
+    for quote_id, speaker_id, created in rows.values_list("quote_id", "speaker_id", "created_at"):
+        corrections.setdefault(quote_id, []).append((speaker_id, created))
+    changed = []
+    for quote in quotes:
+        shown = shown_speaker_for(quote.speaker_id, corrections.get(quote.pk, []))
+        if shown != quote.shown_speaker_id:
+            quote.shown_speaker_id = shown
+            changed.append(quote)
+    Quote.objects.bulk_update(changed, ["shown_speaker"])
+
+
+def clean_speaker_name(raw: str) -> str:
+    """A reader's speaker name as plain text, or ValidationError({"speaker": reason})."""
+    if len(raw) > 4 * MAX_SPEAKER_CHARS:
+        raise ValidationError({"speaker": f"Names are at most {MAX_SPEAKER_CHARS} characters."})
+    name = clean_plain_text(raw).strip()
+    if not name:
+        raise ValidationError({"speaker": "Write the name of the person who said it."})
+    if len(name) > MAX_SPEAKER_CHARS:
+        raise ValidationError({"speaker": f"Names are at most {MAX_SPEAKER_CHARS} characters."})
+    if not speaker_slug(name):
+        raise ValidationError({"speaker": "A name needs letters."})
+    return name
+
+
+def _check_correction_rate(reader) -> None:
+    since = timezone.now() - timedelta(minutes=1)
+    recent = AttributionCorrection.objects.filter(reader=reader, updated_at__gte=since).count()
+    if recent >= CORRECTIONS_PER_MINUTE:
+        raise RateLimited(
+            f"You have corrected {CORRECTIONS_PER_MINUTE} attributions in the last minute. "
+            "Try again shortly."
+        )
+
+
+def attribution_correct(*, quote: Quote, reader, speaker_name: str) -> AttributionCorrection:
+    """Record (or change) `reader`'s answer to who said `quote`; writes nothing if refused."""
+    name = clean_speaker_name(speaker_name)
+    _check_correction_rate(reader)
+    slug = speaker_slug(name)[:140]
+    with transaction.atomic():
+        speaker = _speaker_rows({slug: name})[slug]
+        correction, _ = AttributionCorrection.objects.update_or_create(
+            quote=quote, reader=reader, defaults={"speaker": speaker}
+        )
+        _refresh_shown_speaker(quote)
+    return correction
+
+
+def attribution_withdraw(*, quote: Quote, reader) -> None:
+    with transaction.atomic():
+        deleted, _ = AttributionCorrection.objects.filter(quote=quote, reader=reader).delete()
+        if deleted:
+            _refresh_shown_speaker(quote)
+
+
+def _refresh_shown_speaker(quote: Quote) -> None:
+    previous = quote.shown_speaker_id
+    _update_shown_speakers([quote])
+    if quote.shown_speaker_id != previous:
+        quote.shown_speaker = (
+            Speaker.objects.get(pk=quote.shown_speaker_id) if quote.shown_speaker_id else None
+        )
+    # The reader's cached marks carry the speaker's name, and the panel the correction counts.
+    mark_annotations_changed(quote.article)
+
+
+# --- the same quotation in other articles ------------------------------------------------------
+
+
+def linkable(normalized: str) -> bool:
+    return len(normalized) >= MIN_LINKED_QUOTE_CHARS and (
+        normalized.count(" ") + 1 >= MIN_LINKED_QUOTE_WORDS
+    )
+
+
+def _linked_articles(article) -> tuple[set[int], set[tuple[int, int]]]:
+    """Articles linked to this one's quotes, and the links as (this quote, other quote)."""
+    through = Quote.same_quotes.through
+    rows = through.objects.filter(from_quote__article=article).values_list(
+        "from_quote_id", "to_quote_id", "to_quote__article_id"
+    )
+    articles, links = set(), set()
+    for from_id, to_id, article_id in rows:
+        articles.add(article_id)
+        links.add((from_id, to_id))
+    return articles, links
+
+
+def _relink(article, quotes: list[Quote]) -> tuple[int, tuple[set[int], set[tuple[int, int]]]]:
+    """Link each quote to the same quotation in other articles (both ways)."""
+    through = Quote.same_quotes.through
+    through.objects.filter(Q(from_quote__article=article) | Q(to_quote__article=article)).delete()
+    mine = [quote for quote in quotes if linkable(quote.normalized)]
+    if not mine:
+        return 0, (set(), set())
+    shortest = min(quote.normalized_length for quote in mine)
+    longest = max(quote.normalized_length for quote in mine)
+    candidates = sorted(
+        Quote.objects.exclude(article=article)
+        .filter(
+            normalized_length__gte=int(shortest * LINK_LENGTH_RATIO),
+            normalized_length__lte=int(longest / LINK_LENGTH_RATIO) + 1,
+        )
+        .values_list("normalized_length", "id", "article_id", "normalized")
+    )
+    lengths = [row[0] for row in candidates]
+    links: set[tuple[int, int]] = set()
+    articles: set[int] = set()
+    for quote in mine:
+        low = bisect_left(lengths, quote.normalized_length * LINK_LENGTH_RATIO)
+        high = bisect_right(lengths, quote.normalized_length / LINK_LENGTH_RATIO)
+        for _, other_id, other_article, other_text in candidates[low:high]:
+            if linkable(other_text) and quote_similarity(quote.normalized, other_text) >= (
+                SAME_QUOTE_THRESHOLD
+            ):
+                links.add((quote.pk, other_id))
+                articles.add(other_article)
+    through.objects.bulk_create(
+        [through(from_quote_id=a, to_quote_id=b) for a, b in links]
+        + [through(from_quote_id=b, to_quote_id=a) for a, b in links],
+        ignore_conflicts=True,
+    )
+    return len({a for a, _ in links}), (articles, links)

@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget
+
+from newsapp.annotations.models import Annotation, Visibility
+from newsapp.annotations.reader import note_with_details
+from newsapp.annotations.scoring import ORDERING_EXPLANATION
+from newsapp.annotations.services import RateLimited
+from newsapp.articles.models import Article
+
+from . import ratings, services
+from .models import AttributionCorrection, Quote, Speaker
+from .reader import panel_quote, reader_claims
+from .selectors import (
+    QUOTES_PER_PAGE,
+    ClaimStatus,
+    attach_annotations,
+    claim_groups,
+    count_by_status,
+    quote_story,
+    reattributed_away,
+)
+
+
+def safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def refusal(request, *, status: int, message: str, slot: str, back: str):
+    """A refused action: its reason in the form's error slot (HTMX) or on a small page."""
+    context = {"message": message, "slot": slot, "back": back, "status": status}
+    if request.htmx:
+        response = render(request, "claims/_fragments.html#refusal", context, status=status)
+        return reswap(retarget(response, f"#{slot}"), "outerHTML")
+    return render(request, "claims/refused.html", context, status=status)
+
+
+# --- speakers, claims, quotes ------------------------------------------------------------------
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def speaker_detail(request, slug: str):
+    speaker = get_object_or_404(Speaker, slug=slug)
+    quotes = (
+        Quote.objects.said_by(speaker)
+        .select_related("article", "speaker")
+        .order_by("-article__published_at", "-article__created_at", "article_id", "start")
+    )
+    page = Paginator(quotes, QUOTES_PER_PAGE).get_page(request.GET.get("page"))
+    page_quotes = list(page.object_list)
+    attach_annotations(page_quotes, request.user)
+    context = {
+        "speaker": speaker,
+        "page": page,
+        "quotes": page_quotes,
+        "article_count": quotes.values("article_id").distinct().count(),
+        "reattributed": reattributed_away(speaker) if page.number == 1 else [],
+    }
+    template = "claims/speaker.html"
+    return render(request, f"{template}#quote_list" if request.htmx else template, context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def article_claims(request, slug: str):
+    article = get_object_or_404(Article, slug=slug)
+    groups = claim_groups(article, request.user)
+    status = request.GET.get("status", "")
+    shown = [group for group in groups if group.status == status] if status else groups
+    context = {
+        "article": article,
+        "groups": shown,
+        "counts": count_by_status(groups),
+        "total": len(groups),
+        "status": status if status in ClaimStatus.LABELS else "",
+        "statuses": ClaimStatus.LABELS,
+        "explanation": ORDERING_EXPLANATION,
+    }
+    template = "claims/article_claims.html"
+    return render(request, f"{template}#claim_list" if request.htmx else template, context)
+
+
+@require_GET
+def quote_detail(request, pk: int):
+    quote = get_object_or_404(Quote.objects.with_speakers().select_related("article"), pk=pk)
+    context = {
+        "story": quote_story(quote, request.user),
+        "article": quote.article,
+        "explanation": ORDERING_EXPLANATION,
+    }
+    return render(request, "claims/quote.html", context)
+
+
+# --- attribution corrections -------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attribution_correct(request, pk: int):
+    quote = get_object_or_404(Quote.objects.with_speakers().select_related("article"), pk=pk)
+    slot = f"attribution-error-{quote.pk}"
+    back = safe_next(request, quote.get_absolute_url())
+    try:
+        if request.POST.get("action") == "withdraw":
+            services.attribution_withdraw(quote=quote, reader=request.user)
+            done = "Your correction was withdrawn."
+        else:
+            services.attribution_correct(
+                quote=quote, reader=request.user, speaker_name=request.POST.get("speaker", "")
+            )
+            done = "Thank you: your answer is counted."
+    except ValidationError as error:
+        return refusal(request, status=400, message=" ".join(error.messages), slot=slot, back=back)
+    except RateLimited as error:
+        return refusal(request, status=429, message=str(error), slot=slot, back=back)
+    if request.htmx:
+        quote = Quote.objects.with_speakers().select_related("article").get(pk=quote.pk)
+        corrections = AttributionCorrection.objects.filter(quote=quote)
+        context = {
+            "quote": panel_quote(quote, corrections.count()),
+            "my_answer": corrections.filter(reader=request.user)
+            .values_list("speaker__name", flat=True)
+            .first(),
+            "done": done,
+            "next": back,
+        }
+        return render(request, "claims/_fragments.html#attribution", context)
+    messages.success(request, done)
+    return redirect(back)
+
+
+# --- ratings -----------------------------------------------------------------------------------
+
+
+def rateable_note(request, public_id: str) -> Annotation | None:
+    """The note, if the reader may see it and it is public; else None (answer 404)."""
+    return (
+        Annotation.objects.visible_to(request.user)
+        .filter(public_id=public_id, visibility=Visibility.PUBLIC)
+        .select_related("article")
+        .first()
+    )
+
+
+@login_required
+@require_POST
+def note_rate(request, public_id: str):
+    slot = f"rating-error-{public_id}"
+    note = rateable_note(request, public_id)
+    if note is None:
+        message = "That note does not exist, was deleted, or is not public."
+        if not request.htmx:
+            raise Http404(message)
+        return refusal(request, status=404, message=message, slot=slot, back="/")
+    back = safe_next(request, f"{note.article.get_absolute_url()}#note-{note.public_id}")
+    try:
+        if request.POST.get("value") == "clear":
+            ratings.note_unrate(annotation=note, rater=request.user)
+        else:
+            ratings.note_rate(
+                annotation=note, rater=request.user, value=request.POST.get("value", "")
+            )
+    except PermissionDenied as error:
+        return refusal(request, status=403, message=str(error), slot=slot, back=back)
+    except ValidationError as error:
+        return refusal(request, status=400, message=" ".join(error.messages), slot=slot, back=back)
+    except RateLimited as error:
+        return refusal(request, status=429, message=str(error), slot=slot, back=back)
+    if request.htmx:
+        # Fresh: the rescore may have marked the article changed again (new cache key).
+        article = Article.objects.get(pk=note.article_id)
+        context = {
+            "note": note_with_details(note, request.user),
+            "article": article,
+            "rated": True,
+            "in_reader": request.POST.get("from") == "reader",
+        }
+        if context["in_reader"]:
+            context["claims"] = reader_claims(article)
+        return render(request, "claims/_fragments.html#rated", context)
+    messages.success(request, "Thank you: your rating is counted.")
+    return redirect(back)

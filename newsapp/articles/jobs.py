@@ -29,10 +29,26 @@ from .services import article_import_url
 
 logger = logging.getLogger(__name__)
 
+# Jobs one reader may have waiting or running at once: each is a fetch of someone's server.
+MAX_ACTIVE_JOBS_PER_READER = 5
+
+
+class TooManyJobs(Exception):
+    """The reader already has MAX_ACTIVE_JOBS_PER_READER jobs under way."""
+
 
 def job_start(*, kind: str, requested_by=None, url: str = "", article=None, feed=None) -> Job:
     """Record a job and hand it to the task backend; returns it as it stands after enqueueing
-    (already finished with the immediate backend)."""
+    (already finished with the immediate backend). Raises TooManyJobs past the reader's cap."""
+    if requested_by is not None:
+        under_way = Job.objects.active().filter(
+            requested_by=requested_by, created_at__gte=timezone.now() - Job.STALE_AFTER
+        )
+        if under_way.count() >= MAX_ACTIVE_JOBS_PER_READER:
+            raise TooManyJobs(
+                f"You already have {MAX_ACTIVE_JOBS_PER_READER} imports or checks under way."
+                " Wait for one of them to finish, then try again."
+            )
     job = Job.objects.create(
         kind=kind, requested_by=requested_by, url=url, article=article, feed=feed
     )

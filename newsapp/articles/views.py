@@ -18,7 +18,7 @@ from newsapp.formerrors import add_service_errors
 
 from .feed_services import feed_mark_read, feed_unsubscribe
 from .forms import ArticleImportForm, ArticleUrlForm, FeedSubscribeForm
-from .jobs import job_start, refresh_start
+from .jobs import TooManyJobs, job_start, refresh_start
 from .models import Article, FeedSubscription, Job, JobKind, JobStatus
 from .revisions import revision_diff
 from .services import article_import
@@ -102,7 +102,11 @@ def article_new_from_url(request):
     existing = Article.objects.matching_urls([url_form.cleaned_data["canonical_url"], url]).first()
     if existing is not None:
         return already_in_library(request, existing)
-    job = job_start(kind=JobKind.IMPORT_URL, requested_by=request.user, url=url)
+    try:
+        job = job_start(kind=JobKind.IMPORT_URL, requested_by=request.user, url=url)
+    except TooManyJobs as error:
+        url_form.add_error("url", str(error))
+        return render(request, template, context, status=429)
     if request.htmx:
         kept = url_form if job.failed else ArticleUrlForm()  # a failed address stays editable
         return render(request, template, context | {"url_form": kept, "job": job})
@@ -125,22 +129,27 @@ def article_check(request, slug: str):
     article = get_object_or_404(Article, slug=slug)
     if not article.can_check_for_changes:
         message = "This article was not imported from the web: there is no source to check."
-        if request.htmx:
-            return render(
-                request,
-                "articles/_fragments.html#job_error",
-                {"message": message},
-                status=400,
-            )
-        messages.error(request, message)
-        return redirect(article)
-    job = refresh_start(article=article, user=request.user)
+        return refused_job(request, message, article, status=400)
+    try:
+        job = refresh_start(article=article, user=request.user)
+    except TooManyJobs as error:
+        return refused_job(request, str(error), article)
     if request.htmx:
         return render_job(request, job, on_reader=True)
     if job.finished:
         (messages.error if job.failed else messages.success)(request, job_sentence(job))
         return redirect(article)
     return redirect(job)
+
+
+def refused_job(request, message: str, back_to, *, status: int = 429):
+    """A job that was not started: the reason in the fragment, or a message on the page."""
+    if request.htmx:
+        return render(
+            request, "articles/_fragments.html#job_error", {"message": message}, status=status
+        )
+    messages.error(request, message)
+    return redirect(back_to)
 
 
 def job_sentence(job: Job) -> str:
@@ -260,7 +269,13 @@ def feeds(request):
             form.add_error("url", "You already follow this feed.")
     if not form.is_valid():
         return render(request, template, feeds_context(request, form), status=400)
-    job = job_start(kind=JobKind.SUBSCRIBE, requested_by=request.user, url=form.cleaned_data["url"])
+    try:
+        job = job_start(
+            kind=JobKind.SUBSCRIBE, requested_by=request.user, url=form.cleaned_data["url"]
+        )
+    except TooManyJobs as error:
+        form.add_error("url", str(error))
+        return render(request, template, feeds_context(request, form), status=429)
     if request.htmx:
         return render(request, template, feeds_context(request, job=job))
     if job.failed:
@@ -315,7 +330,10 @@ def feed_unsubscribe_view(request, pk: int):
 def feed_fetch(request, pk: int):
     """Fetch one feed now (feeds are otherwise polled by ``fetch_feeds``)."""
     subscription = own_subscription(request, pk)
-    job = job_start(kind=JobKind.POLL_FEED, requested_by=request.user, feed=subscription.feed)
+    try:
+        job = job_start(kind=JobKind.POLL_FEED, requested_by=request.user, feed=subscription.feed)
+    except TooManyJobs as error:
+        return refused_job(request, str(error), "articles:feeds")
     if request.htmx:
         return render_job(request, job)
     if job.finished:

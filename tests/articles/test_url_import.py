@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from newsapp.articles.jobs import job_start, run_job
+from newsapp.articles.jobs import MAX_ACTIVE_JOBS_PER_READER, job_start, run_job
 from newsapp.articles.models import Article, ArticleRevision, Job, JobKind, JobStatus
 from newsapp.articles.services import article_import_url, one_block_per_line, site_name
 from tests.factories import make_user
@@ -368,3 +368,26 @@ def test_import_article_url_failure_is_a_command_error(local_site):
     url = local_site.add("/gone", "<h1>Gone</h1>", status=404)
     with pytest.raises(CommandError, match="404 Not Found"):
         run("import_article", url)
+
+
+def test_a_reader_has_a_few_jobs_under_way_at_most(client, reader, settings, local_site):
+    settings.TASKS = DUMMY
+    for number in range(MAX_ACTIVE_JOBS_PER_READER):
+        url = local_site.url(f"/story-{number}")
+        assert client.post(reverse("articles:new_from_url"), {"url": url}).status_code == 302
+    page = client.post(reverse("articles:new_from_url"), {"url": local_site.url("/one-more")})
+    assert page.status_code == 429 and "Wait for one of them to finish" in page.content.decode()
+    fragment = client.post(
+        reverse("articles:new_from_url"),
+        {"url": local_site.url("/one-more")},
+        HTTP_HX_REQUEST="true",
+    )
+    assert fragment.status_code == 429 and "<html" not in fragment.content.decode()
+    assert Job.objects.count() == MAX_ACTIVE_JOBS_PER_READER
+    run_job(Job.objects.first().pk)  # one finishes: room for another
+    assert (
+        client.post(
+            reverse("articles:new_from_url"), {"url": local_site.url("/one-more")}
+        ).status_code
+        == 302
+    )

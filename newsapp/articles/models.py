@@ -108,8 +108,8 @@ class Article(models.Model):
 
 class RevisionOrigin(models.TextChoices):
     IMPORT = "import", "Imported"
-    REFRESH = "refresh", "Fetched again from the source"
-    REIMPORT = "reimport", "Text imported again"
+    REFRESH = "refresh", "Fetched again"
+    REIMPORT = "reimport", "Text re-imported"
 
 
 class ArticleRevision(models.Model):

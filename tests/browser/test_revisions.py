@@ -8,7 +8,8 @@ import copy
 import pytest
 from playwright.sync_api import expect
 
-from newsapp.articles.models import Article
+from newsapp.articles.jobs import run_job
+from newsapp.articles.models import Article, Job
 from tests.factories import make_annotation, make_user
 from tests.webserver import SAMPLE_ARTICLE, article_page
 
@@ -86,3 +87,28 @@ def test_import_annotate_update_see_the_diff_and_every_note(page, reader, local_
 
     page.get_by_label("Compare revision").select_option("2")
     expect(diff).to_contain_text("The same revision")
+
+
+def test_a_queued_import_shows_progress_then_the_result_and_stops_polling(
+    page, reader, local_site, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    url = local_site.add(STORY_PATH, article_page(**SAMPLE_ARTICLE))
+    polls: list[str] = []
+    page.on(
+        "request", lambda request: polls.append(request.url) if "/jobs/" in request.url else None
+    )
+
+    page.goto("/articles/new/")
+    page.get_by_label("Article address").fill(url)
+    page.get_by_role("button", name="Fetch article").click()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("waiting to start")
+
+    run_job(Job.objects.get().pk)  # the worker takes it
+    expect(status).to_contain_text("Imported “Harbour town votes")
+    expect(page.get_by_role("link", name="Read it now")).to_be_visible()
+    settled = len(polls)
+    assert settled >= 1  # the result arrived by polling
+    page.wait_for_timeout(2500)
+    assert len(polls) == settled  # 286: htmx stopped polling

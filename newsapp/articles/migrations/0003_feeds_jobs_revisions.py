@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='articlerevision',
             name='origin',
-            field=models.CharField(choices=[('import', 'Imported'), ('refresh', 'Fetched again from the source'), ('reimport', 'Text imported again')], default='import', max_length=10),
+            field=models.CharField(choices=[('import', 'Imported'), ('refresh', 'Fetched again'), ('reimport', 'Text re-imported')], default='import', max_length=10),
         ),
         migrations.AddField(
             model_name='articlerevision',

@@ -23,13 +23,12 @@ from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
-from django.utils import timezone
 
 from newsapp.text.anchoring import Anchor, locate_many, selector_for
 from newsapp.text.diff import DiffOp, word_diff
 
 from .models import AnchorState, Annotation, Visibility
-from .services import anchor_selection, ensure_author
+from .services import anchor_selection, ensure_author, mark_annotations_changed
 
 OUTCOMES = ("kept", "moved", "adjusted", "orphaned")
 REATTACHED = "manual"
@@ -319,5 +318,5 @@ def annotation_reattach(
     annotation.anchor_method = REATTACHED
     annotation.revision = article.revisions.order_by("-number").first()
     annotation.save()
-    type(article).objects.filter(pk=article.pk).update(annotations_changed_at=timezone.now())
+    mark_annotations_changed(article)
     return annotation

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from newsapp.annotations.reanchor import ReanchorCounts, reanchor_annotations
+from newsapp.claims.services import QuotesRefreshResult, quotes_refresh
 from newsapp.text.diff import diff_html, diff_stats, word_diff
 from newsapp.text.extract import word_count
 
@@ -36,6 +37,7 @@ class RevisionResult:
     article: Article
     revision: ArticleRevision | None  # the new revision; None when nothing changed
     counts: ReanchorCounts | None = None  # every annotation's outcome, private ones included
+    quotes: QuotesRefreshResult | None = None
 
     @property
     def changed(self) -> bool:
@@ -54,6 +56,8 @@ class RevisionResult:
         sentence = self.counts.sentence() if with_notes and self.counts is not None else ""
         if sentence:
             text += f" {sentence[0].upper()}{sentence[1:]}."
+        if with_notes and self.quotes is not None:
+            text += f" Quotes: {self.quotes.describe()}"
         return text
 
 
@@ -115,7 +119,10 @@ def article_revise(
             current.published_at = published_at
         current.annotations_changed_at = timezone.now()
         current.save()
-    return RevisionResult(article=current, revision=revision, counts=report.total)
+        # Quotes are found again on the new text; those that survive keep their id and so
+        # the readers' attribution corrections.
+        quotes = quotes_refresh(article=current)
+    return RevisionResult(article=current, revision=revision, counts=report.total, quotes=quotes)
 
 
 def article_refresh(*, article: Article, on_progress: Progress = no_progress) -> RevisionResult:

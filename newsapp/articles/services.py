@@ -277,19 +277,20 @@ def article_import_url(
     on_progress("Saving the article…")
     extracted = fetched.extracted
     try:
-        article = article_import(
-            title=extracted.title or fallback_title,
-            body=one_block_per_line(extracted.body_html),
-            body_format=BodyFormat.HTML,
-            byline=extracted.byline,
-            source_name=fetched.site_name,
-            source_url=fetched.final_url,
-            canonical_url=fetched.canonical_url,
-            image_url=extracted.lead_image_url,
-            published_at=extracted.published_at or fallback_published_at,
-            language=extracted.language or "en",
-            added_by=added_by,
-        )
+        with transaction.atomic():
+            article = _import_with_quotes(
+                title=extracted.title or fallback_title,
+                body=one_block_per_line(extracted.body_html),
+                body_format=BodyFormat.HTML,
+                byline=extracted.byline,
+                source_name=fetched.site_name,
+                source_url=fetched.final_url,
+                canonical_url=fetched.canonical_url,
+                image_url=extracted.lead_image_url,
+                published_at=extracted.published_at or fallback_published_at,
+                language=extracted.language or "en",
+                added_by=added_by,
+            )
     except IntegrityError:
         # Imported meanwhile by another request: that one is the article.
         existing = Article.objects.matching_urls(fetched.addresses).first()
@@ -299,6 +300,15 @@ def article_import_url(
     except ValidationError as error:
         raise ValidationError({"url": " ".join(error.messages)}) from error
     return UrlImport(article=article, created=True)
+
+
+def _import_with_quotes(**fields) -> Article:
+    """article_import, then the article's quotations found and stored (the claims app)."""
+    from newsapp.claims.services import quotes_refresh  # claims builds on articles
+
+    article = article_import(**fields)
+    quotes_refresh(article=article)
+    return article
 
 
 def one_block_per_line(body_html: str) -> str:

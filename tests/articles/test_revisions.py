@@ -423,3 +423,23 @@ def test_import_article_update_refetches_a_url(local_site, web_article):
     assert slug == web_article.slug and summary.startswith("Revision 2:")
     with pytest.raises(CommandError, match="comes from"):
         run("import_article", local_site.url("/other"), "--update", web_article.slug)
+
+
+def test_quotes_are_found_again_keeping_readers_corrections():
+    from newsapp.claims.models import Quote
+    from newsapp.claims.services import attribution_correct, quotes_refresh
+
+    article = make_article(body=BODY)
+    quotes_refresh(article=article)
+    quote = Quote.objects.get(article=article)
+    reader = make_user()
+    attribution_correct(quote=quote, reader=reader, speaker_name="Ines Duarte Moreno")
+
+    result = article_revise(
+        article=article, title=article.title, body=EDITED_BODY, body_format="markdown"
+    )
+
+    survived = Quote.objects.get(article=article)
+    assert survived.pk == quote.pk and survived.corrections.get().reader == reader
+    assert result.article.body_text[survived.start : survived.end] == survived.text
+    assert result.quotes.kept == 1 and "Quotes: " in result.describe(with_notes=True)

@@ -391,3 +391,11 @@ def test_a_reader_has_a_few_jobs_under_way_at_most(client, reader, settings, loc
         ).status_code
         == 302
     )
+
+
+def test_an_imported_page_has_its_quotations_found(story):
+    from newsapp.claims.models import Quote
+
+    article = article_import_url(url=story).article
+    quote = Quote.objects.get(article=article)
+    assert quote.text.startswith("We are not building a monument.")

@@ -287,8 +287,8 @@ def render_marks(
             attrs["id"] = f"hl-{first_notes[0]}"
             attrs["tabindex"] = "0"
         elif first_quotes:
+            # A link target only: a focusable mark would stop a selection starting inside it.
             attrs["id"] = f"q-{first_quotes[0]}"
-            attrs["tabindex"] = "0"
         return attrs
 
     return highlight.render(body_html, spans, mark_attrs=mark_attrs)

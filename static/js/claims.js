@@ -9,10 +9,11 @@
   var panel = document.getElementById("notes-panel");
   var phone = window.matchMedia("(max-width: 959px)");
 
-  function flash(element) {
-    element.classList.remove("is-flash");
+  function flash(element, className) {
+    element.classList.remove(className);
     void element.offsetWidth; // restart the animation
-    element.classList.add("is-flash");
+    element.classList.add(className);
+    window.setTimeout(function () { element.classList.remove(className); }, 2500);
   }
 
   function jumpToQuote(pk) {
@@ -21,9 +22,10 @@
     marks.forEach(function (mark) {
       if (mark.dataset.quote.split(" ").indexOf(pk) === -1) return;
       first = first || mark;
-      flash(mark);
+      flash(mark, "is-flash");
     });
     if (!first) return false;
+    flash(first, "show-speaker");
     if (panel && phone.matches) panel.classList.remove("drawer-open");
     document.querySelectorAll(".quote-item.is-active").forEach(function (item) {
       item.classList.remove("is-active");
@@ -31,8 +33,8 @@
     var item = document.getElementById("quote-item-" + pk);
     if (item) item.classList.add("is-active");
     first.scrollIntoView({ block: "center", behavior: "smooth" });
-    if (!first.hasAttribute("tabindex")) first.setAttribute("tabindex", "-1");
-    first.focus({ preventScroll: true });
+    // Quote marks are not focusable (a selection could not start inside them): keyboard focus
+    // stays on the panel's link, and the mark shows its speaker for a moment.
     return true;
   }
 
@@ -40,10 +42,11 @@
     var box = null;
     ids.forEach(function (id) { box = box || document.getElementById("context-" + id); });
     if (!box) return;
-    document.querySelectorAll(".context-item.is-active").forEach(function (item) {
-      item.classList.remove("is-active");
+    // Not "is-active": annotate.js clears that class when it opens the note cards.
+    document.querySelectorAll(".context-item.context-active").forEach(function (item) {
+      item.classList.remove("context-active");
     });
-    box.classList.add("is-active");
+    box.classList.add("context-active");
     // After annotate.js has opened the note cards, bring the context box into view instead.
     window.setTimeout(function () {
       box.scrollIntoView({ block: "nearest", behavior: "smooth" });

@@ -60,10 +60,12 @@ def test_a_revision_keeps_surviving_quotes_and_their_corrections():
     revised = "Earlier paragraph added on top.\n\n" + TALKS.replace(
         "everyone in that room", "everybody in that room"
     ).replace("“A pause in shelling is welcome. It is not a settlement,” said", "Said")
-    article_revise(article=article, title=article.title, body=revised, body_format="markdown")
-    article.refresh_from_db()
-    result = quotes_refresh(article=article)
+    revision = article_revise(
+        article=article, title=article.title, body=revised, body_format="markdown"
+    )
+    result = revision.quotes  # a new revision finds its quotes again
     assert (result.kept, result.added, result.removed) == (1, 0, 1)
+    article.refresh_from_db()
     kept = Quote.objects.get(article=article)
     assert kept.pk == okafor.pk and "everybody" in kept.text
     assert article.body_text[kept.start : kept.end] == kept.text
@@ -91,8 +93,7 @@ def test_linking_marks_the_other_article_changed_and_unlinking_removes_both_side
     article_revise(
         article=markets, title="Markets", body="Nobody was quoted today.", body_format="markdown"
     )
-    markets.refresh_from_db()
-    quotes_refresh(article=markets)
+    assert not Quote.objects.filter(article=markets).exists()
     assert Quote.same_quotes.through.objects.count() == 0
 
 

@@ -28,7 +28,9 @@ run: $(VENV)/.runtime-installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py loaddemo
 	@echo "Gloss is at http://127.0.0.1:8000 (sign up there to annotate). Ctrl-C stops it."
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@# The task worker (imports by URL, checks for changes) runs beside the web server.
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver 127.0.0.1:8000
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

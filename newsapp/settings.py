@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks_db",
     "newsapp.articles",
     "newsapp.annotations",
     "newsapp.accounts",
@@ -103,6 +104,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Background work (fetching, extraction, re-anchoring) runs through Django's tasks framework.
+# `make run` starts `manage.py db_worker` beside the web server; set GLOSS_TASKS_IMMEDIATE=1
+# to run tasks inside the request instead (no worker needed).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if env_bool("GLOSS_TASKS_IMMEDIATE", False)
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+
+# Fetching articles and feeds from the web. Loopback hosts are refused unless this is on:
+# only the tests, which serve pages from 127.0.0.1, turn it on.
+GLOSS_FETCH_ALLOW_LOOPBACK = env_bool("GLOSS_FETCH_ALLOW_LOOPBACK", False)
+GLOSS_FETCH_TIMEOUT = float(os.environ.get("GLOSS_FETCH_TIMEOUT", "10"))
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "articles:library"

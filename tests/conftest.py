@@ -34,3 +34,9 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_immediately(settings):
+    """Jobs run inside the request in tests: no worker process to start or wait for."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -96,3 +96,20 @@ class ReplyForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_token", secrets.token_urlsafe(16))
+
+
+class ReattachForm(forms.Form):
+    """New words for an orphaned note: selected in the page, or pasted without JavaScript."""
+
+    exact = forms.CharField(
+        max_length=MAX_QUOTE_CHARS,
+        strip=False,
+        label="Words to attach it to",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Paste them exactly as they appear in the article now.",
+        error_messages={"required": "Select or paste some words of the article first."},
+    )
+    prefix = forms.CharField(required=False, strip=False, max_length=64, widget=forms.HiddenInput)
+    suffix = forms.CharField(required=False, strip=False, max_length=64, widget=forms.HiddenInput)
+    start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)

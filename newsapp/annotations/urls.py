@@ -17,4 +17,5 @@ urlpatterns = [
     path("a/<str:public_id>/delete/", views.annotation_delete, name="delete"),
     path("a/<str:public_id>/restore/", views.annotation_restore, name="restore"),
     path("a/<str:public_id>/reply/", views.reply_create, name="reply"),
+    path("a/<str:public_id>/reattach/", views.annotation_reattach, name="reattach"),
 ]

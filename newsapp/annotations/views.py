@@ -13,8 +13,8 @@ from newsapp.articles.models import Article
 from newsapp.formerrors import add_service_errors
 from newsapp.text.sanitize import render_note
 
-from . import services
-from .forms import AnnotationForm, NoteFieldsForm, ReplyForm
+from . import reanchor, services
+from .forms import AnnotationForm, NoteFieldsForm, ReattachForm, ReplyForm
 from .models import Annotation, Kind
 from .reader import (
     REMEMBERED_VISIBILITY,
@@ -194,6 +194,38 @@ def annotation_restore(request, public_id: str):
         return render_changed(request, annotation.article, toast="Restored.")
     messages.success(request, "Restored.")
     return redirect(f"{annotation.article.get_absolute_url()}#note-{annotation.public_id}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annotation_reattach(request, public_id: str):
+    """Give an orphaned note new words: selected in the reader, or pasted on this page."""
+    annotation = own_annotation(request, public_id)
+    article = annotation.article
+    form = ReattachForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                reanchor.annotation_reattach(
+                    annotation=annotation, user=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if request.htmx:
+                    return render_changed(request, article, toast="Note re-attached.")
+                messages.success(request, "Note re-attached.")
+                return redirect(f"{article.get_absolute_url()}#note-{annotation.public_id}")
+        if request.htmx:
+            # The words came from a selection in the reader: say why there, keep the page.
+            response = render(
+                request, "annotations/_fragments.html#reattach_error", {"form": form}, status=400
+            )
+            return reswap(retarget(response, "#toast"), "innerHTML")
+        context = {"annotation": annotation, "article": article, "form": form}
+        return render(request, "annotations/reattach.html", context, status=400)
+    context = {"annotation": annotation, "article": article, "form": form}
+    return render(request, "annotations/reattach.html", context)
 
 
 @login_required

@@ -91,10 +91,34 @@
     return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
   }
 
+  // Re-attach mode: the author picked "Re-attach…" on an orphaned note; the next
+  // selection offers only "Re-attach the note here".
+  var reattaching = null;
+
+  function setReattaching(publicId) {
+    reattaching = publicId;
+    if (!toolbar) return;
+    toolbar.querySelectorAll("button[data-action]").forEach(function (button) {
+      button.hidden = (button.dataset.action === "reattach") !== Boolean(publicId);
+    });
+    if (status && publicId) status.textContent = "Select the words to attach the note to.";
+  }
+
   function act(kind) {
     var selected = current || readSelection();
     if (!selected || !reader.hasAttribute("data-signed-in")) return;
     hideToolbar();
+    if (kind === "reattach") {
+      var url = "/a/" + encodeURIComponent(reattaching) + "/reattach/";
+      setReattaching(null);
+      window.getSelection().removeAllRanges();
+      htmx.ajax("POST", url, {
+        target: "#article-body", swap: "outerHTML",
+        values: { exact: selected.exact, prefix: selected.prefix, suffix: selected.suffix,
+                  start: selected.start, end: selected.end },
+      });
+      return;
+    }
     if (kind === "highlight") {
       ["exact", "prefix", "suffix", "start", "end"].forEach(function (name) {
         quickForm.elements[name].value = selected[name];
@@ -226,6 +250,16 @@
       document.getElementById("annotate-panel").innerHTML = "";
       return;
     }
+    var reattach = event.target.closest("[data-reattach]");
+    if (reattach) {
+      event.preventDefault();
+      setReattaching(reattach.dataset.reattach);
+      closeDrawer();
+      if (status) status.textContent = "Select the words to attach the note to.";
+      var toast = document.getElementById("toast");
+      if (toast) toast.innerHTML = '<div class="toast">Select the words to attach the note to. Escape cancels.</div>';
+      return;
+    }
     var add = event.target.closest("[data-add-source]");
     if (add) {
       var fieldset = add.closest("fieldset");
@@ -248,6 +282,7 @@
     var typing = event.target.closest("input, textarea, select, [contenteditable]");
     if (event.key === "Escape") {
       hideToolbar();
+      setReattaching(null);
       var panelForm = document.querySelector("#annotate-panel form");
       if (panelForm) document.getElementById("annotate-panel").innerHTML = "";
       closeDrawer();
@@ -261,7 +296,10 @@
       return;
     }
     var shortcuts = { a: "note", h: "highlight", q: "quote", c: "claim" };
-    if (shortcuts[event.key] && (current || readSelection())) {
+    if (reattaching && event.key === "Enter" && (current || readSelection())) {
+      event.preventDefault();
+      act("reattach");
+    } else if (!reattaching && shortcuts[event.key] && (current || readSelection())) {
       event.preventDefault();
       act(shortcuts[event.key]);
     } else if (event.key === "n" || event.key === "j") {

@@ -197,3 +197,34 @@ def test_works_without_javascript(browser, live_server, article):
     expect(page.locator("mark.hl")).to_have_text("not feasible")
     expect(page.get_by_text("Server rendered")).to_be_visible()
     context.close()
+
+
+def test_reattach_an_orphaned_note_by_selecting_new_words(page, context, sign_in):
+    from newsapp.articles.revisions import article_revise
+
+    article = make_article(
+        title="Bridge", body="The plan is reckless and costly.\n\nA new paragraph.\n"
+    )
+    author = make_user("author")
+    note = make_annotation(
+        article=article, author=author, exact="reckless and costly", note="Orphan"
+    )
+    article_revise(
+        article=article,
+        title="Bridge",
+        body="The plan is bold.\n\nA public inquiry opens.\n",
+        body_format="markdown",
+    )
+    sign_in(context, author)
+    page.goto(article.get_absolute_url())
+    card = page.locator(f"#note-{note.public_id}")
+    expect(card).to_contain_text("Orphan")
+    card.get_by_role("link", name="Re-attach…").click()
+    drag_select(page, "A public inquiry")
+    toolbar = page.get_by_role("toolbar")
+    expect(toolbar.get_by_role("button", name="Annotate")).to_be_hidden()
+    toolbar.get_by_role("button", name="Re-attach the note here").click()
+    expect(page.locator("mark.hl")).to_have_text("A public inquiry")
+    expect(page.get_by_text("Note re-attached.")).to_be_visible()
+    note.refresh_from_db()
+    assert (note.anchor_state, note.exact) == ("anchored", "A public inquiry")

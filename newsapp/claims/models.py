@@ -197,3 +197,21 @@ class NoteScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.annotation_id}: {self.status} ({self.score:+.3f}, {self.method})"
+
+
+class ScoringRun(models.Model):
+    """One recomputation of every note's score: when it started (later ratings wait for the
+    next one) and what it found. Runs older than a week are pruned."""
+
+    started_at = models.DateTimeField(db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    notes = models.PositiveIntegerField(default=0)
+    ratings = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    helpful = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Scoring run at {self.started_at:%Y-%m-%d %H:%M:%S}"

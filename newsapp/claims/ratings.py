@@ -3,17 +3,17 @@
 A context note is a public, top-level annotation of kind claim or quote that says something:
 a note or at least one source. Scores are recomputed for all notes at once (the model needs
 every rater's history): by `manage.py score_notes`, and after each rating through the task
-`rescore_notes_task`. With Django's default ImmediateBackend that task runs at once, inside the
-rating request; with a task worker configured it runs in the background, and ratings that
-arrive while it waits share one recomputation.
+`rescore_notes_task`. With the database task worker it runs in the background; a task finds
+that a run which started after its rating already counted it and stops, so a burst of ratings
+costs one or two fits, not one each. With the ImmediateBackend (tests, GLOSS_TASKS_IMMEDIATE)
+it runs inside the rating request.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -24,11 +24,11 @@ from newsapp.annotations.models import Annotation, ContextSource, Kind, Visibili
 from newsapp.annotations.scoring import Rating, score_notes
 from newsapp.annotations.services import RateLimited, mark_annotations_changed
 
-from .models import RATING_NUMBERS, NoteRating, NoteScore, NoteStatus, RatingValue
+from .models import RATING_NUMBERS, NoteRating, NoteScore, NoteStatus, RatingValue, ScoringRun
 
 CONTEXT_KINDS = (Kind.CLAIM, Kind.QUOTE)
 RATINGS_PER_MINUTE = 60
-RESCORE_PENDING = "gloss:claims:rescore-pending"
+KEEP_RUNS = timedelta(days=7)
 
 
 def context_notes():
@@ -86,14 +86,14 @@ def note_unrate(*, annotation: Annotation, rater) -> None:
 
 
 def request_rescore() -> None:
-    """Queue one recomputation of every score, unless one is already waiting."""
-    if cache.add(RESCORE_PENDING, True, timeout=600):
-        rescore_notes_task.enqueue()
+    """Queue a recomputation of every score that will count everything written so far."""
+    rescore_notes_task.enqueue(timezone.now().isoformat())
 
 
 @task
-def rescore_notes_task() -> str:
-    cache.delete(RESCORE_PENDING)
+def rescore_notes_task(requested_at: str) -> str:
+    if ScoringRun.objects.filter(started_at__gt=datetime.fromisoformat(requested_at)).exists():
+        return "Skipped: a run that started later has counted these ratings."
     return notes_rescore().describe()
 
 
@@ -118,6 +118,8 @@ def notes_rescore() -> RescoreResult:
     their scores removed. Articles whose notes changed status are marked changed, so their
     pages show the new status and the "Readers added context" box at once.
     """
+    run = ScoringRun.objects.create(started_at=timezone.now())
+    ScoringRun.objects.filter(started_at__lt=run.started_at - KEEP_RUNS).delete()
     rows = list(
         NoteRating.objects.filter(annotation__in=context_notes().values("pk"))
         .order_by("updated_at", "pk")
@@ -169,9 +171,17 @@ def notes_rescore() -> RescoreResult:
             }
             for article in articles:
                 mark_annotations_changed(article)
-    return RescoreResult(
+    result = RescoreResult(
         notes=len(scores),
         ratings=len(rows),
         changed=len(changed_notes),
-        helpful=sum(1 for result in scores.values() if result.status == NoteStatus.HELPFUL),
+        helpful=sum(1 for score in scores.values() if score.status == NoteStatus.HELPFUL),
     )
+    ScoringRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(),
+        notes=result.notes,
+        ratings=result.ratings,
+        changed=result.changed,
+        helpful=result.helpful,
+    )
+    return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from newsapp.annotations.models import Kind
 from newsapp.annotations.services import (
@@ -13,8 +14,8 @@ from newsapp.annotations.services import (
     reply_create,
 )
 from newsapp.claims import ratings
-from newsapp.claims.models import NoteRating, NoteScore, NoteStatus, RatingValue
-from newsapp.claims.ratings import note_rate, notes_rescore
+from newsapp.claims.models import NoteRating, NoteScore, NoteStatus, RatingValue, ScoringRun
+from newsapp.claims.ratings import note_rate, notes_rescore, rescore_notes_task
 from tests.claims.factories import (
     DISPLACED_CLAIM,
     make_context_note,
@@ -193,3 +194,27 @@ def test_score_notes_command_reports(note, capsys):
     rate(note, make_user())
     call_command("score_notes")
     assert "Scored 1 rated note(s) from 1 rating(s)" in capsys.readouterr().out
+
+
+def test_with_a_worker_the_rating_request_only_queues_the_rescore(settings, note):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from django.tasks import default_task_backend
+
+    default_task_backend.clear()
+    note_rate(annotation=note, rater=make_user(), value=RatingValue.HELPFUL)
+    assert not NoteScore.objects.exists() and not ScoringRun.objects.exists()
+    (queued,) = default_task_backend.results
+    assert queued.task.name == "rescore_notes_task"
+    assert rescore_notes_task.call(*queued.args).startswith("Scored 1 rated note")
+    assert NoteScore.objects.get(annotation=note).ratings == 1
+
+
+def test_a_queued_rescore_stops_when_a_later_run_counted_its_rating(note):
+    requested = timezone.now()
+    rate(note, make_user())
+    notes_rescore()
+    assert rescore_notes_task.call(requested.isoformat()).startswith("Skipped")
+    later = timezone.now()
+    assert rescore_notes_task.call(later.isoformat()).startswith("Scored")
+    run = ScoringRun.objects.first()
+    assert (run.notes, run.ratings) == (1, 1) and run.finished_at >= run.started_at

@@ -34,9 +34,12 @@ MAX_SPEAKER_CHARS = 120
 # linking them across articles would link unrelated stories.
 MIN_LINKED_QUOTE_CHARS = 24
 MIN_LINKED_QUOTE_WORDS = 4
-# Two quotes this different in length cannot reach SAME_QUOTE_THRESHOLD; skipping them keeps
-# matching a new article against the library cheap.
+# Matching a new article's quotes against every stored quote must stay cheap, so two cheap
+# tests come before `quote_similarity`: the normalised lengths (quotes this different in
+# length cannot reach SAME_QUOTE_THRESHOLD) and the words in common (the same quotation, even
+# reworded, keeps most of its words; the bound is loose so spelling variants still pass).
 LINK_LENGTH_RATIO = 0.5
+LINK_SHARED_WORDS = 0.4  # of the shorter quote's distinct words
 # Fuzzy carry-over of quotes between revisions compares every old quote with every new one.
 MAX_FUZZY_CARRY = 200
 CORRECTIONS_PER_MINUTE = 30
@@ -348,12 +351,19 @@ def _relink(article, quotes: list[Quote]) -> tuple[int, tuple[set[int], set[tupl
         .values_list("normalized_length", "id", "article_id", "normalized")
     )
     lengths = [row[0] for row in candidates]
+    word_sets = [frozenset(row[3].split()) for row in candidates]
     links: set[tuple[int, int]] = set()
     articles: set[int] = set()
     for quote in mine:
+        words = frozenset(quote.normalized.split())
         low = bisect_left(lengths, quote.normalized_length * LINK_LENGTH_RATIO)
         high = bisect_right(lengths, quote.normalized_length / LINK_LENGTH_RATIO)
-        for _, other_id, other_article, other_text in candidates[low:high]:
+        for index in range(low, high):
+            other_words = word_sets[index]
+            shared = len(words & other_words)
+            if shared < LINK_SHARED_WORDS * min(len(words), len(other_words)):
+                continue
+            _, other_id, other_article, other_text = candidates[index]
             if linkable(other_text) and quote_similarity(quote.normalized, other_text) >= (
                 SAME_QUOTE_THRESHOLD
             ):

@@ -19,9 +19,15 @@ def run(*args) -> str:
     return out.getvalue()
 
 
+def articles_without_quotes(*bodies: tuple[str, str]) -> list:
+    """Articles whose quotes are not stored yet (whether or not import already finds them)."""
+    articles = [make_article(title=title, body=body) for title, body in bodies]
+    Quote.objects.all().delete()
+    return articles
+
+
 def test_refresh_quotes_finds_the_quotes_of_every_article():
-    make_article(title="Talks", body=TALKS)
-    make_article(title="Markets", body=MARKETS)
+    articles_without_quotes(("Talks", TALKS), ("Markets", MARKETS))
     assert "3 quote(s) in 2 article(s); 2 article(s) changed." in run("refresh_quotes")
     assert Quote.objects.count() == 3
     assert Quote.same_quotes.through.objects.count() == 2
@@ -29,8 +35,7 @@ def test_refresh_quotes_finds_the_quotes_of_every_article():
 
 
 def test_refresh_quotes_for_one_article():
-    talks = make_article(title="Talks", body=TALKS)
-    make_article(title="Markets", body=MARKETS)
+    talks, _ = articles_without_quotes(("Talks", TALKS), ("Markets", MARKETS))
     out = run("refresh_quotes", "--article", talks.slug, "--verbosity", "2")
     assert f"{talks.slug}: 2 quote(s): 0 kept, 2 added, 0 removed" in out
     assert set(Quote.objects.values_list("article_id", flat=True)) == {talks.pk}

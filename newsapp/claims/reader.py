@@ -185,9 +185,9 @@ def reader_claims(article) -> ReaderClaims:
     quotes = [PanelQuote(**vars(quote)) for quote in cached.quotes]
     context = list(cached.context)
     if cached.links:
-        offsite = offsite_context(cached.links, quotes)
+        here = {item.public_id for item in context}
         context += [
-            item for item in offsite if item.public_id not in {c.public_id for c in context}
+            item for item in offsite_context(cached.links, quotes) if item.public_id not in here
         ]
     return ReaderClaims(article=article, quotes=quotes, context=context)
 
@@ -293,34 +293,30 @@ def speaker_for(start: int | None, end: int | None, quotes) -> str:
 
 def offsite_context(links, quotes: list[PanelQuote]) -> list[ContextItem]:
     """Context notes on the same quotation in other articles: counted per quote in the panel;
-    the helpful ones go to the box. One query, two when some are helpful."""
+    the helpful ones go to the box, shown at this article's quote. One query, two when some
+    are helpful."""
     by_pk = {quote.pk: quote for quote in quotes}
+    links = links[:MAX_OFFSITE_SPANS]
     condition = Q()
-    for _, other_article, start, end, _, _ in links[:MAX_OFFSITE_SPANS]:
+    for _, other_article, start, end, _, _ in links:
         condition |= Q(article_id=other_article, start__lt=end, end__gt=start)
-    notes = list(context_notes().filter(condition).select_related("author", "article", "score"))
-    helpful = []
+    notes = list(context_notes().filter(condition).select_related("author", "score"))
+    helpful: list[Annotation] = []
+    matched: dict[str, tuple[PanelQuote, str, str]] = {}
     for note in notes:
-        for mine, other_article, start, end, title, url in links[:MAX_OFFSITE_SPANS]:
+        for mine, other_article, start, end, title, url in links:
             if note.article_id == other_article and note.start < end and note.end > start:
                 by_pk[mine].offsite_notes += 1
-                if getattr(note, "score", None) and note.score.status == NoteStatus.HELPFUL:
-                    note.matched = (by_pk[mine], title, url)
+                if _score_of(note).status == NoteStatus.HELPFUL:
+                    matched[note.public_id] = (by_pk[mine], title, url)
                     helpful.append(note)
                 break
     items = context_items(helpful, quotes)
-    for item, note in zip(items, sorted_like(helpful, items), strict=True):
-        quote, title, url = note.matched
-        item.speaker = quote.speaker
+    for item in items:
+        quote, title, url = matched[item.public_id]
+        item.exact, item.speaker, item.anchor = quote.text, quote.speaker, quote.anchor
         item.article_title, item.article_url, item.elsewhere = title, url, True
-        item.exact = quote.text
-        item.anchor = quote.anchor
     return items
-
-
-def sorted_like(notes: list[Annotation], items: list[ContextItem]) -> list[Annotation]:
-    by_id = {note.public_id: note for note in notes}
-    return [by_id[item.public_id] for item in items]
 
 
 # --- note cards --------------------------------------------------------------------------------

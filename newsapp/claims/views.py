@@ -138,6 +138,8 @@ def attribution_correct(request, pk: int):
             .first(),
             "done": done,
             "next": back,
+            "in_panel": request.POST.get("in_panel") == "1",
+            "open_form": request.POST.get("in_panel") != "1",
         }
         return render(request, "claims/_fragments.html#attribution", context)
     messages.success(request, done)
@@ -184,11 +186,17 @@ def note_rate(request, public_id: str):
     if request.htmx:
         # Fresh: the rescore may have marked the article changed again (new cache key).
         article = Article.objects.get(pk=note.article_id)
+        rated_from = "page" if request.POST.get("from") == "page" else "reader"
         context = {
             "note": note_with_details(note, request.user),
             "article": article,
             "rated": True,
-            "in_reader": request.POST.get("from") == "reader",
+            "in_reader": rated_from == "reader",
+            # The refreshed buttons post the same way again (claims, quote and speaker pages
+            # name the speaker above the note and have no context box).
+            "rating_from": rated_from,
+            "rating_next": back if rated_from == "page" else "",
+            "hide_speaker": rated_from == "page",
         }
         if context["in_reader"]:
             context["claims"] = reader_claims(article)

@@ -276,3 +276,33 @@ def test_quote_page_shows_wording_differences_and_context_from_every_article(cli
     assert "<ins>" in html and "<del>" in html
     assert "Context from Markets." in html
     assert '— <a href="/speakers/adaeze-okafor/">Adaeze Okafor</a>' in html
+
+
+def test_rating_from_a_claims_page_keeps_posting_from_that_page(client, article, note, reader):
+    claims_url = reverse("claims:article_claims", args=[article.slug])
+    page = client.get(claims_url).content.decode()
+    assert 'name="from" value="page"' in page and f'name="next" value="{claims_url}"' in page
+    response = client.post(
+        rate_url(note), {"value": "helpful", "from": "page", "next": claims_url}, **HTMX
+    )
+    html = response.content.decode()
+    assert 'name="from" value="page"' in html and f'name="next" value="{claims_url}"' in html
+    assert "reader-context" not in html and "Said by" not in html
+
+
+def test_a_correction_from_the_panel_answers_in_the_panels_words(client, article, reader):
+    quote = Quote.objects.in_article(article).first()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert 'name="in_panel" value="1"' in page
+    from_panel = client.post(
+        attribution_url(quote), {"speaker": "Adaeze Okafor", "in_panel": "1"}, **HTMX
+    ).content.decode()
+    assert "machine’s guess;" not in from_panel and "1 reader answered" in from_panel
+    assert (
+        'name="in_panel" value="1"' in from_panel
+        and '<details class="attribution-fix">' in from_panel
+    )
+    from_page = client.post(attribution_url(quote), {"speaker": "Adaeze Okafor"}, **HTMX)
+    html = from_page.content.decode()
+    assert "machine’s guess; 1 reader answered" in html
+    assert '<details class="attribution-fix" open>' in html

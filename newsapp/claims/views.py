@@ -68,7 +68,7 @@ def speaker_detail(request, slug: str):
         "speaker": speaker,
         "page": page,
         "quotes": page_quotes,
-        "article_count": quotes.values("article_id").distinct().count(),
+        "article_count": quotes.order_by().values("article_id").distinct().count(),
         "reattributed": reattributed_away(speaker) if page.number == 1 else [],
     }
     template = "claims/speaker.html"

@@ -306,3 +306,10 @@ def test_a_correction_from_the_panel_answers_in_the_panels_words(client, article
     html = from_page.content.decode()
     assert "machine’s guess; 1 reader answered" in html
     assert '<details class="attribution-fix" open>' in html
+
+
+def test_speaker_page_counts_articles_not_quotes(client):
+    body = "“We will not go back,” said Ana Lima.\n\n“Not one metre,” Ana Lima added."
+    make_quoted_article(title="Two quotes", body=body)
+    html = client.get(reverse("claims:speaker", args=["ana-lima"])).content.decode()
+    assert "2 quotes in 1 article," in html

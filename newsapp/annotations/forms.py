@@ -58,7 +58,9 @@ class NoteFieldsForm(forms.Form):
         return cleaned
 
 
-class AnnotationForm(NoteFieldsForm):
+class SelectionForm(forms.Form):
+    """A selection as the browser sends it: the words, their context and code-point offsets."""
+
     exact = forms.CharField(
         max_length=MAX_QUOTE_CHARS,
         strip=False,
@@ -71,6 +73,18 @@ class AnnotationForm(NoteFieldsForm):
     suffix = forms.CharField(required=False, strip=False, max_length=64, widget=forms.HiddenInput)
     start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
+class ReattachForm(SelectionForm):
+    """New words for an orphaned note: selected in the page, or pasted without JavaScript."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exact"].label = "Words to attach it to"
+        self.fields["exact"].help_text = "Paste them exactly as they appear in the article now."
+
+
+class AnnotationForm(NoteFieldsForm, SelectionForm):
     submission_token = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -96,20 +110,3 @@ class ReplyForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_token", secrets.token_urlsafe(16))
-
-
-class ReattachForm(forms.Form):
-    """New words for an orphaned note: selected in the page, or pasted without JavaScript."""
-
-    exact = forms.CharField(
-        max_length=MAX_QUOTE_CHARS,
-        strip=False,
-        label="Words to attach it to",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Paste them exactly as they appear in the article now.",
-        error_messages={"required": "Select or paste some words of the article first."},
-    )
-    prefix = forms.CharField(required=False, strip=False, max_length=64, widget=forms.HiddenInput)
-    suffix = forms.CharField(required=False, strip=False, max_length=64, widget=forms.HiddenInput)
-    start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
-    end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)

@@ -17,7 +17,7 @@ from newsapp.annotations.scoring import NoteScore as Score
 from newsapp.annotations.scoring import sort_key
 from newsapp.text.diff import diff_html
 
-from .models import AttributionCorrection, NoteStatus, Quote
+from .models import AttributionCorrection, Quote
 from .ratings import CONTEXT_KINDS
 from .reader import PanelQuote, panel_quote
 
@@ -74,7 +74,8 @@ def note_rank(note: Annotation) -> tuple:
     return sort_key(note.pk, score, note.created_at)
 
 
-def is_context_note(note: Annotation) -> bool:
+def says_something(note: Annotation) -> bool:
+    """A context note (after `with_card_details`): public, with a note or a source."""
     return bool(note.claim and note.claim.context_note)
 
 
@@ -111,7 +112,7 @@ def claim_groups(article, user) -> list[ClaimGroup]:
     for group in groups:
         group.words = article.body_text[group.start : group.end]
     for group in groups + orphans:
-        group.notes = sorted(filter(is_context_note, group.marks), key=note_rank)
+        group.notes = sorted(filter(says_something, group.marks), key=note_rank)
     return groups + orphans
 
 
@@ -206,7 +207,7 @@ def quote_story(quote: Quote, user) -> QuoteStory:
     )
     with_card_details(notes, user)
     notes = sorted(
-        (note for note in notes if is_context_note(note)),
+        (note for note in notes if says_something(note)),
         key=note_rank,
     )
     return QuoteStory(
@@ -217,7 +218,3 @@ def quote_story(quote: Quote, user) -> QuoteStory:
         others=others,
         notes=notes,
     )
-
-
-def shown_only(notes: list[Annotation]) -> list[Annotation]:
-    return [note for note in notes if note.claim and note.claim.status == NoteStatus.HELPFUL]

@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
 from lxml import etree
 
+from newsapp.claims.services import quotes_refresh
 from newsapp.text.extract import canonical_text, markdown_to_html, text_to_html, word_count
 from newsapp.text.sanitize import clean_article_html, clean_plain_text
 from newsapp.text.urls import canonicalize_url
@@ -141,7 +142,8 @@ def article_import(
     language: str = "en",
     added_by=None,
 ) -> Article:
-    """Sanitise, derive the canonical text and store the article with its first revision.
+    """Sanitise, derive the canonical text, store the article with its first revision and
+    its quotations (found by the claims app).
 
     Raises ValidationError (with field names) and writes nothing when the input is refused;
     IntegrityError when another article already has ``canonical_url``.
@@ -173,6 +175,7 @@ def article_import(
         origin=RevisionOrigin.IMPORT,
         source_url=source_url,
     )
+    quotes_refresh(article=article)
     return article
 
 
@@ -278,7 +281,7 @@ def article_import_url(
     extracted = fetched.extracted
     try:
         with transaction.atomic():
-            article = _import_with_quotes(
+            article = article_import(
                 title=extracted.title or fallback_title,
                 body=one_block_per_line(extracted.body_html),
                 body_format=BodyFormat.HTML,
@@ -300,15 +303,6 @@ def article_import_url(
     except ValidationError as error:
         raise ValidationError({"url": " ".join(error.messages)}) from error
     return UrlImport(article=article, created=True)
-
-
-def _import_with_quotes(**fields) -> Article:
-    """article_import, then the article's quotations found and stored (the claims app)."""
-    from newsapp.claims.services import quotes_refresh  # claims builds on articles
-
-    article = article_import(**fields)
-    quotes_refresh(article=article)
-    return article
 
 
 def one_block_per_line(body_html: str) -> str:

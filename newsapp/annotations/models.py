@@ -4,7 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.urls import reverse
 
 
@@ -68,20 +68,6 @@ class AnnotationQuerySet(models.QuerySet):
 
     def top_level(self) -> AnnotationQuerySet:
         return self.filter(parent__isnull=True)
-
-    def with_details(self, user) -> AnnotationQuerySet:
-        """Everything a note card shows, in a fixed number of queries."""
-        return self.select_related("author", "article").prefetch_related(
-            "tags",
-            "sources",
-            Prefetch(
-                "replies",
-                queryset=Annotation.objects.visible_to(user)
-                .select_related("author")
-                .order_by("created_at"),
-                to_attr="visible_replies",
-            ),
-        )
 
 
 class Annotation(models.Model):

@@ -108,8 +108,9 @@ def anchor_selection(
     if not exact.strip():
         raise ValidationError({"exact": "Select some words of the article first."})
     if len(exact) > MAX_QUOTE_CHARS:
+        limit = f"{MAX_QUOTE_CHARS:,}"
         raise ValidationError(
-            {"exact": f"The selection is {len(exact):,} characters; the limit is 5,000."}
+            {"exact": f"The selection is {len(exact):,} characters; the limit is {limit}."}
         )
     anchor = locate(text, exact=exact, prefix=prefix, suffix=suffix, start=start, end=end)
     if anchor is None or anchor.method not in {"position", "quote"}:

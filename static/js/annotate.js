@@ -195,7 +195,7 @@
     loadMissingCards(ids).then(function () { showNotes(ids, focusFirst); });
   }
 
-  function showNotes(ids, focusFirst) {
+  function showNotes(ids, focusFirst, keepDrawerClosed) {
     clearActive();
     var first = null;
     ids.forEach(function (id) {
@@ -204,8 +204,9 @@
       marksFor(id).forEach(function (mark) { mark.classList.add("is-active"); });
     });
     if (first) {
-      openDrawer();
-      first.scrollIntoView({ block: "nearest", behavior: "smooth" });
+      var drawerClosed = keepDrawerClosed && window.matchMedia("(max-width: 959px)").matches;
+      if (!keepDrawerClosed) openDrawer();
+      if (!drawerClosed) first.scrollIntoView({ block: "nearest", behavior: "smooth" });
       if (focusFirst) first.focus({ preventScroll: true });
     }
   }
@@ -323,7 +324,8 @@
     window.requestAnimationFrame(function () {
       var mark = document.getElementById("hl-" + target);
       if (mark) mark.scrollIntoView({ block: "center" });
-      openNotes([target], false);
+      // On a phone the drawer would cover the words; the banner above shows the note.
+      loadMissingCards([target]).then(function () { showNotes([target], false, true); });
     });
   }
 })();

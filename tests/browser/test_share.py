@@ -127,7 +127,12 @@ def test_copy_link_on_a_phone(context, article):
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.set_viewport_size(PHONE)
-    page.goto(annotation.get_absolute_url())  # opens with the note's drawer up
+    page.goto(annotation.get_absolute_url())
+    # On a phone the link opens at the words with the note above them; a tap opens its card.
+    mark = page.locator(f"#hl-{annotation.public_id}")
+    expect(mark).to_be_in_viewport()
+    expect(page.locator(".permalink-banner")).to_contain_text("On a phone")
+    mark.click()
     card = card_of(page, annotation)
     expect(card).to_be_in_viewport()
     card.locator("summary", has_text="Share").click()

@@ -108,26 +108,34 @@ def reader_annotations(
         marks = marks_for(article.body_html, top_level, target, article=article)
         cache.set(f"{key}:marks", marks, CACHE_SECONDS)
 
-    viewer = viewer_key(request)
-    notes_key = f"{key}:notes:{page}:{viewer}"
-    notes_html = cache.get(notes_key) if viewer else None
-    if notes_html is None:
-        note_page = load_note_page(top_level, visible, target, page, user=user)
-        context = {
-            "note_page": note_page,
+    notes_html = rendered_for_viewer(
+        request,
+        f"{key}:notes:{page}",
+        "annotations/_note_page.html",
+        lambda: {
+            "note_page": load_note_page(top_level, visible, target, page, user=user),
             "article": article,
             "reader_filter": reader_filter,
             "count": marks["count"],
-        }
-        notes_html = render_to_string("annotations/_note_page.html", context, request=request)
-        if viewer:
-            cache.set(notes_key, notes_html, CACHE_SECONDS)
+        },
+    )
     return ReaderAnnotations(
         body_html=marks["body_html"],
         count=marks["count"],
         tags_in_use=marks["tags_in_use"],
         notes_html=notes_html,
     )
+
+
+def rendered_for_viewer(request, key: str, template: str, context) -> str:
+    """`template` rendered with `context()`, cached for this viewer (see viewer_key)."""
+    viewer = viewer_key(request)
+    html = cache.get(f"{key}:{viewer}") if viewer else None
+    if html is None:
+        html = render_to_string(template, context(), request=request)
+        if viewer:
+            cache.set(f"{key}:{viewer}", html, CACHE_SECONDS)
+    return html
 
 
 def cache_key(request, article, reader_filter: ReaderFilter, target) -> str:
@@ -301,6 +309,7 @@ def reader_context(request, article, *, target: Annotation | None = None) -> dic
         page = max(1, int(request.GET.get("notes_page", 1)))
     except ValueError:
         page = 1
+    claims = SimpleLazyObject(lambda: claims_reader.reader_claims(article))
     return {
         "article": article,
         "annotations": reader_annotations(request, article, reader_filter, target, page),
@@ -309,7 +318,15 @@ def reader_context(request, article, *, target: Annotation | None = None) -> dic
         "target": target,
         "default_visibility": request.session.get(REMEMBERED_VISIBILITY, "public"),
         # Quotes panel, context box and JSON-LD: loaded only if the page renders them.
-        "claims": SimpleLazyObject(lambda: claims_reader.reader_claims(article)),
+        "claims": claims,
+        "quotes_panel_html": SimpleLazyObject(
+            lambda: rendered_for_viewer(
+                request,
+                cache_key(request, article, ReaderFilter(), None) + ":quotes",
+                "claims/_quotes_panel.html",
+                lambda: {"claims": claims, "article": article},
+            )
+        ),
     }
 
 

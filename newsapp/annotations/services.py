@@ -89,6 +89,13 @@ def validate_note(note: str) -> str:
     return note.strip()
 
 
+def earlier_submission(author, submission_token: str) -> Annotation | None:
+    """What an identical earlier submission (a double click, a resent form) created."""
+    if not submission_token:
+        return None
+    return Annotation.objects.filter(author=author, submission_token=submission_token).first()
+
+
 def check_rate_limit(author) -> None:
     since = timezone.now() - timedelta(minutes=1)
     if (
@@ -153,12 +160,9 @@ def annotation_create(
     submission_token: str = "",
 ) -> Annotation:
     """Anchor a selection and store it with its note, tags and sources, or write nothing."""
-    if submission_token:
-        existing = Annotation.objects.filter(
-            author=author, submission_token=submission_token
-        ).first()
-        if existing is not None:
-            return existing
+    existing = earlier_submission(author, submission_token)
+    if existing is not None:
+        return existing
     check_rate_limit(author)
     if kind not in Kind.values:
         raise ValidationError({"kind": "Choose highlight, note, question, claim or quote."})
@@ -190,9 +194,7 @@ def annotation_create(
             mark_annotations_changed(article)
     except IntegrityError:
         # Two identical submissions raced; the first one won and is the answer.
-        existing = Annotation.objects.filter(
-            author=author, submission_token=submission_token
-        ).first()
+        existing = earlier_submission(author, submission_token)
         if existing is None:
             raise
         return existing
@@ -270,16 +272,17 @@ def reply_create(
         )
     if parent.visibility != Visibility.PUBLIC or parent.deleted_at is not None:
         raise ValidationError({"note": "Only public annotations take replies."})
-    if submission_token:
-        existing = Annotation.objects.filter(
-            author=author, submission_token=submission_token
-        ).first()
-        if existing is not None:
-            return existing
-    check_rate_limit(author)
     note = validate_note(note)
     if not note:
         raise ValidationError({"note": "Write a reply first."})
+    existing = earlier_submission(author, submission_token)
+    if existing is not None:
+        if existing.parent_id == parent.pk and existing.note == note:
+            return existing
+        # Reply forms are cached per viewer, so one token can serve two different replies
+        # (two tabs, say): keep both rather than lose the second.
+        submission_token = ""
+    check_rate_limit(author)
     reply = Annotation.objects.create(
         article_id=parent.article_id,
         author=author,

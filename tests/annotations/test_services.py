@@ -171,3 +171,14 @@ def test_visible_to_is_the_one_rule(article):
         assert set(Annotation.objects.visible_to(viewer)) == {public}
         assert set(Annotation.objects.visible_to(viewer, via_link=True)) == {public, unlisted}
     assert set(Annotation.objects.visible_to(author)) == {public, unlisted, private}
+
+
+def test_a_reused_reply_token_never_swallows_a_different_reply(article):
+    author, replier = make_user(), make_user()
+    parent = make_annotation(article=article, author=author, exact="Rates held")
+    first = services.reply_create(parent=parent, author=replier, note="One", submission_token="r1")
+    again = services.reply_create(parent=parent, author=replier, note="One", submission_token="r1")
+    other = services.reply_create(parent=parent, author=replier, note="Two", submission_token="r1")
+    assert again.pk == first.pk
+    assert other.pk != first.pk and other.note == "Two"
+    assert parent.replies.count() == 2

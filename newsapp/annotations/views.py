@@ -30,6 +30,15 @@ def render_changed(request, article, *, toast="", undo=None):
     return render(request, "annotations/_changed.html", context)
 
 
+def changed(request, annotation: Annotation, message: str):
+    """After a change to `annotation`: the HTMX swap, or post/redirect/get back to its note."""
+    article = annotation.article
+    if request.htmx:
+        return render_changed(request, article, toast=message)
+    messages.success(request, message)
+    return redirect(f"{article.get_absolute_url()}#note-{annotation.public_id}")
+
+
 def own_annotation(request, public_id: str) -> Annotation:
     """The annotation, if the user may change it: 404 when they cannot see it, else 403."""
     annotation = Annotation.objects.filter(public_id=public_id).select_related("article").first()
@@ -105,11 +114,7 @@ def annotation_create(request, slug: str):
             add_service_errors(form, error)
         else:
             request.session[REMEMBERED_VISIBILITY] = annotation.visibility
-            saved = f"{annotation.get_kind_display()} saved."
-            if request.htmx:
-                return render_changed(request, article, toast=saved)
-            messages.success(request, saved)
-            return redirect(f"{article.get_absolute_url()}#note-{annotation.public_id}")
+            return changed(request, annotation, f"{annotation.get_kind_display()} saved.")
     return form_error_response(request, template_for(request), context, target="#annotate-panel")
 
 
@@ -157,10 +162,7 @@ def annotation_edit(request, public_id: str):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                if request.htmx:
-                    return render_changed(request, article, toast="Changes saved.")
-                messages.success(request, "Changes saved.")
-                return redirect(f"{article.get_absolute_url()}#note-{annotation.public_id}")
+                return changed(request, annotation, "Changes saved.")
     context = {"annotation": annotation, "article": article, "form": form}
     if not form.is_bound:
         template = "annotations/edit.html#edit_form" if request.htmx else "annotations/edit.html"
@@ -212,10 +214,7 @@ def annotation_reattach(request, public_id: str):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                if request.htmx:
-                    return render_changed(request, article, toast="Note re-attached.")
-                messages.success(request, "Note re-attached.")
-                return redirect(f"{article.get_absolute_url()}#note-{annotation.public_id}")
+                return changed(request, annotation, "Note re-attached.")
         if request.htmx:
             # The words came from a selection in the reader: say why there, keep the page.
             response = render(

@@ -9,7 +9,6 @@ from newsapp.annotations.services import SourceInput, annotation_create
 from newsapp.articles.demo import demo_annotations, demo_articles
 from newsapp.articles.models import Article
 from newsapp.articles.services import BodyFormat, article_import
-from newsapp.claims.services import quotes_refresh
 
 DEMO_READER = "gloss-editors"
 
@@ -34,11 +33,6 @@ class Command(BaseCommand):
                 language=demo.language,
             )
             created += 1
-        # Quotes of every demo article (idempotent: unchanged quotes are left as they are).
-        for article in Article.objects.filter(
-            source_url__in=[demo.source_url for demo in demo_articles()]
-        ):
-            quotes_refresh(article=article)
         notes = self.load_annotations()
         self.stdout.write(
             f"Demo library: {created} article(s) and {notes} note(s) added, "

@@ -19,7 +19,8 @@ def test_signup_logs_in_and_returns_to_next(client):
             "next": "/articles/new/",
         },
     )
-    assert response.status_code == 302 and response["Location"] == "/articles/new/"
+    assert response.status_code == 302
+    assert response["Location"] == "/articles/new/"
     assert get_user_model().objects.filter(username="newreader").exists()
     assert client.get(reverse("articles:new")).status_code == 200
 
@@ -52,9 +53,11 @@ def test_login_and_logout_redirect_back(client):
         reverse("accounts:login"),
         {"username": "ana", "password": "quiet-harbour-55", "next": "/articles/x/"},
     )
-    assert response.status_code == 302 and response["Location"] == "/articles/x/"
+    assert response.status_code == 302
+    assert response["Location"] == "/articles/x/"
     response = client.post(reverse("accounts:logout"), {"next": "/?q=a"})
-    assert response.status_code == 302 and response["Location"] == "/?q=a"
+    assert response.status_code == 302
+    assert response["Location"] == "/?q=a"
     follow = client.get("/")
     assert "You are signed out." in follow.content.decode()
 

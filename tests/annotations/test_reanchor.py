@@ -59,30 +59,41 @@ def test_offset_map_follows_unchanged_text_and_gives_up_inside_changes():
     offsets = OffsetMap(word_diff(old, new))
     start = old.index("two three")
     mapped = offsets.span(start, start + len("two three"))
-    assert mapped is not None and new[mapped[0] : mapped[1]] == "two three"
+    assert mapped is not None
+    assert new[mapped[0] : mapped[1]] == "two three"
     five = old.index("five")
     assert offsets.span(five, five + 4) is None
 
 
+WORDS = st.sampled_from(["ferry", "bridge", "vote", "the", "council", "."])
+
+
 @settings(max_examples=60, deadline=None)
 @given(
-    words=st.lists(st.sampled_from(["ferry", "bridge", "vote", "the", "council", "."]), min_size=4),
+    kept=st.lists(WORDS, min_size=2),
+    rest=st.lists(WORDS, min_size=2),
     data=st.data(),
 )
-def test_offset_map_never_maps_a_span_onto_different_text(words, data):
-    old = " ".join(words)
-    edited = list(words)
+def test_offset_map_keeps_untouched_words_and_never_maps_onto_different_text(kept, rest, data):
+    """Edits fall in `rest` only: a span within `kept` must map onto the same words, and no
+    span anywhere may map onto different text (it maps exactly or not at all)."""
+    edited = list(rest)
     position = data.draw(st.integers(0, len(edited) - 1))
     edited[position] = data.draw(st.sampled_from(["harbour", "quay", "mayor"]))
     if data.draw(st.booleans()):
         edited.insert(data.draw(st.integers(0, len(edited))), "new")
-    new = " ".join(edited)
+    old, new = " ".join(kept + rest), " ".join(kept + edited)
     offsets = OffsetMap(word_diff(old, new))
+
+    untouched = len(" ".join(kept))
+    start = data.draw(st.integers(0, untouched - 1))
+    end = data.draw(st.integers(start + 1, untouched))
+    assert offsets.span(start, end) == (start, end)
+
     start = data.draw(st.integers(0, len(old) - 1))
     end = data.draw(st.integers(start + 1, len(old)))
     mapped = offsets.span(start, end)
-    if mapped is not None:
-        assert new[mapped[0] : mapped[1]] == old[start:end]
+    assert mapped is None or new[mapped[0] : mapped[1]] == old[start:end]
 
 
 def test_counts_read_as_one_sentence():
@@ -161,7 +172,8 @@ def test_each_annotation_records_how_it_anchored(new_body, quote, outcome, metho
     assert annotation.updated_at == updated_at  # not the author's edit
     if outcome == "orphaned":
         assert annotation.anchor_state == AnchorState.ORPHANED
-        assert annotation.exact == quote and annotation.revision == first_revision
+        assert annotation.exact == quote
+        assert annotation.revision == first_revision
     else:
         assert annotation.anchor_state == AnchorState.ANCHORED
         assert annotation.revision == revision
@@ -199,7 +211,8 @@ def test_counts_keep_private_notes_to_their_author_and_skip_the_trash():
     trashed.refresh_from_db()
     assert trashed.revision == revision  # re-anchored all the same, for a restore
     reply.refresh_from_db()
-    assert reply.start is None and reply.anchor_method == ""
+    assert reply.start is None
+    assert reply.anchor_method == ""
     assert Annotation.objects.count() == 5  # nothing deleted
 
 
@@ -227,7 +240,8 @@ def test_an_orphan_comes_back_when_its_words_return():
     )
     note.refresh_from_db()
     assert report.outcomes[note.pk] == "moved"
-    assert note.anchor_state == AnchorState.ANCHORED and note.revision == third
+    assert note.anchor_state == AnchorState.ANCHORED
+    assert note.revision == third
     assert third.body_text[note.start : note.end] == "A second vote on the budget"
 
 
@@ -279,7 +293,8 @@ def test_the_author_reattaches_an_orphan_to_a_new_selection(orphan):
     )
     orphan.refresh_from_db()
     article.refresh_from_db()
-    assert orphan.anchor_state == AnchorState.ANCHORED and orphan.anchor_method == "manual"
+    assert orphan.anchor_state == AnchorState.ANCHORED
+    assert orphan.anchor_method == "manual"
     assert (orphan.start, orphan.exact) == (start, "the east bank")
     assert orphan.prefix == article.body_text[start - 32 : start]
     assert orphan.revision == article.latest_revision
@@ -297,7 +312,8 @@ def test_reattaching_to_words_not_in_the_article_is_refused(orphan):
     with pytest.raises(ValidationError, match="not in this article"):
         annotation_reattach(annotation=orphan, user=orphan.author, exact="a sentence never written")
     orphan.refresh_from_db()
-    assert orphan.is_orphaned and orphan.exact == "discuss the ageing bridge"
+    assert orphan.is_orphaned
+    assert orphan.exact == "discuss the ageing bridge"
 
 
 def test_replies_are_not_reattached(orphan):

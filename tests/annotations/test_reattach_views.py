@@ -37,7 +37,8 @@ def selection(article, words):
 def test_orphans_show_with_a_reattach_action_for_their_author_only(client, orphan):
     client.force_login(orphan.author)
     page = client.get(orphan.article.get_absolute_url()).content.decode()
-    assert "Orphaned notes" in page and "Kept safe" in page
+    assert "Orphaned notes" in page
+    assert "Kept safe" in page
     assert reverse("annotations:reattach", args=[orphan.public_id]) in page
     client.force_login(make_user("other"))
     page = client.get(orphan.article.get_absolute_url()).content.decode()
@@ -63,7 +64,8 @@ def test_reattach_page_works_without_javascript(client, orphan):
     client.force_login(orphan.author)
     url = reverse("annotations:reattach", args=[orphan.public_id])
     page = client.get(url)
-    assert page.status_code == 200 and "reckless and costly" in page.content.decode()
+    assert page.status_code == 200
+    assert "reckless and costly" in page.content.decode()
     response = client.post(url, {"exact": "The mayor promised"})
     assert response.status_code == 302
     assert Annotation.objects.get(pk=orphan.pk).exact == "The mayor promised"
@@ -77,7 +79,8 @@ def test_reattach_refuses_words_not_in_the_article(client, orphan):
     assert response["HX-Retarget"] == "#toast"
     assert "not in this article" in response.content.decode()
     plain = client.post(url, {"exact": "reckless and costly"})
-    assert plain.status_code == 400 and "not in this article" in plain.content.decode()
+    assert plain.status_code == 400
+    assert "not in this article" in plain.content.decode()
     orphan.refresh_from_db()
     assert orphan.is_orphaned
 

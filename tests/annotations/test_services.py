@@ -135,7 +135,8 @@ def test_only_the_author_updates_deletes_restores(article):
     with pytest.raises(PermissionDenied):
         services.annotation_delete(annotation=annotation, user=other)
     annotation.refresh_from_db()
-    assert annotation.note == "" and annotation.deleted_at is None
+    assert annotation.note == ""
+    assert annotation.deleted_at is None
     services.annotation_delete(annotation=annotation, user=author)
     assert Annotation.objects.alive().count() == 0
     services.annotation_restore(annotation=annotation, user=author)
@@ -180,5 +181,6 @@ def test_a_reused_reply_token_never_swallows_a_different_reply(article):
     again = services.reply_create(parent=parent, author=replier, note="One", submission_token="r1")
     other = services.reply_create(parent=parent, author=replier, note="Two", submission_token="r1")
     assert again.pk == first.pk
-    assert other.pk != first.pk and other.note == "Two"
+    assert other.pk != first.pk
+    assert other.note == "Two"
     assert parent.replies.count() == 2

@@ -52,7 +52,9 @@ def test_create_with_htmx_returns_body_with_mark_and_notes_out_of_band(client, a
     assert f'data-ids="{annotation.public_id}"' in html
     assert '<div id="notes" class="notes" hx-swap-oob="true">' in html
     assert 'id="note-count" hx-swap-oob="true">1<' in html
-    assert "<em>otherwise</em>" in html and "Audit 2025" in html and "#bridges" in html
+    assert "<em>otherwise</em>" in html
+    assert "Audit 2025" in html
+    assert "#bridges" in html
     assert annotation.sources.get().url == "https://audit.example/bridges"
 
 
@@ -79,7 +81,8 @@ def test_create_refuses_a_quote_not_in_the_article_with_400(client, article, aut
     assert response["HX-Retarget"] == "#annotate-panel"
     assert Annotation.objects.count() == 0
     full = client.post(reverse("annotations:create", args=[article.slug]), payload)
-    assert full.status_code == 400 and "<html" in full.content.decode()
+    assert full.status_code == 400
+    assert "<html" in full.content.decode()
 
 
 def test_create_rate_limited_answers_429(client, article, author, monkeypatch):
@@ -98,7 +101,8 @@ def test_create_requires_login(client, article):
     response = client.post(
         reverse("annotations:create", args=[article.slug]), create_payload(article)
     )
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
     assert Annotation.objects.count() == 0
 
 
@@ -127,14 +131,16 @@ def test_annotate_form_fragment_and_fallback_page(client, article, author):
     fragment = client.get(url, {"exact": "We cannot keep patching", "kind": "claim"}, **HTMX)
     assert fragment.status_code == 200
     body = fragment.content.decode()
-    assert "<html" not in body and "We cannot keep patching" in body
+    assert "<html" not in body
+    assert "We cannot keep patching" in body
     assert (
         'value="claim" checked' in body
         or 'checked value="claim"' in body
         or ('value="claim"' in body and "checked" in body)
     )
     page = client.get(url).content.decode()
-    assert "<html" in page and "Paste them exactly" in page
+    assert "<html" in page
+    assert "Paste them exactly" in page
 
 
 def test_preview_renders_sanitised_markdown(client):
@@ -148,7 +154,8 @@ def test_edit_fragment_and_save(client, article, author):
     client.force_login(author)
     url = reverse("annotations:edit", args=[annotation.public_id])
     fragment = client.get(url, **HTMX)
-    assert fragment.status_code == 200 and "<html" not in fragment.content.decode()
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.content.decode()
     assert client.get(url).status_code == 200
     response = client.post(
         url,
@@ -165,7 +172,8 @@ def test_edit_fragment_and_save(client, article, author):
     bad = client.post(
         url, {"kind": "question", "note": "x" * 10_001, "visibility": "public"}, **HTMX
     )
-    assert bad.status_code == 400 and bad["HX-Retarget"] == f"#note-{annotation.public_id}"
+    assert bad.status_code == 400
+    assert bad["HX-Retarget"] == f"#note-{annotation.public_id}"
 
 
 def test_delete_undo_and_trash(client, article, author):
@@ -173,7 +181,8 @@ def test_delete_undo_and_trash(client, article, author):
     client.force_login(author)
     response = client.post(reverse("annotations:delete", args=[annotation.public_id]), **HTMX)
     assert response.status_code == 200
-    assert "Moved to trash." in response.content.decode() and "Undo" in response.content.decode()
+    assert "Moved to trash." in response.content.decode()
+    assert "Undo" in response.content.decode()
     assert f'data-ids="{annotation.public_id}"' not in response.content.decode()
     assert annotation.public_id in client.get(reverse("annotations:trash")).content.decode()
     restore = client.post(
@@ -190,10 +199,12 @@ def test_reply_htmx_and_plain(client, article, author):
     client.force_login(replier)
     url = reverse("annotations:reply", args=[annotation.public_id])
     response = client.post(url, {"note": "Source for *that*?"}, **HTMX)
-    assert response.status_code == 200 and "<em>that</em>" in response.content.decode()
+    assert response.status_code == 200
+    assert "<em>that</em>" in response.content.decode()
     assert client.post(url, {"note": "Plain reply"}).status_code == 302
     empty = client.post(url, {"note": ""}, **HTMX)
-    assert empty.status_code == 400 and "Write a reply first." in empty.content.decode()
+    assert empty.status_code == 400
+    assert "Write a reply first." in empty.content.decode()
 
 
 def test_reader_filters_full_page_and_fragment(client, article, author):
@@ -206,14 +217,18 @@ def test_reader_filters_full_page_and_fragment(client, article, author):
     )
     client.force_login(author)
     page = client.get(article.get_absolute_url(), {"kind": "question"}).content.decode()
-    assert theirs.public_id in page and mine.public_id not in page
+    assert theirs.public_id in page
+    assert mine.public_id not in page
     fragment = client.get(article.get_absolute_url(), {"show": "mine"}, **HTMX).content.decode()
-    assert mine.public_id in fragment and theirs.public_id not in fragment
+    assert mine.public_id in fragment
+    assert theirs.public_id not in fragment
     assert "<html" not in fragment
     tagged = client.get(article.get_absolute_url(), {"tag": "x"}).content.decode()
-    assert mine.public_id in tagged and theirs.public_id not in tagged
+    assert mine.public_id in tagged
+    assert theirs.public_id not in tagged
     by = client.get(article.get_absolute_url(), {"by": "other"}).content.decode()
-    assert theirs.public_id in by and mine.public_id not in by
+    assert theirs.public_id in by
+    assert mine.public_id not in by
 
 
 def test_my_notes_lists_only_mine_with_filters(client, article, author):
@@ -226,15 +241,13 @@ def test_my_notes_lists_only_mine_with_filters(client, article, author):
     theirs = make_annotation(article=article, author=make_user(), exact="Critics say the cost")
     client.force_login(author)
     page = client.get(reverse("annotations:mine")).content.decode()
-    assert (
-        mine.public_id in page and mine_private.public_id in page and theirs.public_id not in page
-    )
+    assert mine.public_id in page
+    assert mine_private.public_id in page
+    assert theirs.public_id not in page
     fragment = client.get(reverse("annotations:mine"), {"kind": "claim"}, **HTMX).content.decode()
-    assert (
-        mine.public_id in fragment
-        and mine_private.public_id not in fragment
-        and "<html" not in fragment
-    )
+    assert mine.public_id in fragment
+    assert mine_private.public_id not in fragment
+    assert "<html" not in fragment
 
 
 def test_library_counts_only_public_top_level_annotations(client, article, author):
@@ -295,7 +308,8 @@ def test_permissions_matrix(client, article, author, viewer, visibility, action)
     assert response.status_code == expected_status(viewer, visibility, action)
     annotation.refresh_from_db()
     if viewer != "author":
-        assert annotation.note == "secret plan" and annotation.deleted_at is None
+        assert annotation.note == "secret plan"
+        assert annotation.deleted_at is None
         if visibility == "private":
             assert "secret plan" not in response.content.decode()
 
@@ -328,7 +342,8 @@ def test_private_and_unlisted_never_leak_into_listings(client, article, author, 
         client.get("/", {"q": "patching"}),
     ):
         html = response.content.decode()
-        assert "private words" not in html and "unlisted words" not in html
+        assert "private words" not in html
+        assert "unlisted words" not in html
         assert "#hidden-tag" not in html
         assert '<mark class="hl' not in html
     assert "0 notes" in client.get("/").content.decode()
@@ -340,7 +355,9 @@ def test_permalink_renders_the_target_state_without_javascript(client, article, 
     )
     page = client.get(annotation.get_absolute_url()).content.decode()
     banner = page[page.index('class="permalink-banner') : page.index("</aside>")]
-    assert "We cannot keep patching" in banner and "<strong>audit</strong>" in banner
+    assert "We cannot keep patching" in banner
+    assert "<strong>audit</strong>" in banner
     assert f'href="#hl-{annotation.public_id}"' in banner
     assert f'id="hl-{annotation.public_id}"' in page
-    assert "hl-target" in page and "is-target" in page
+    assert "hl-target" in page
+    assert "is-target" in page

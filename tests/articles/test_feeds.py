@@ -136,12 +136,15 @@ def test_fetch_feed_then_revalidate(local_site: LocalSite) -> None:
     )
     first = fetch_feed(url, allow_loopback=True)
     assert not first.not_modified
-    assert first.etag == '"feed-1"' and first.last_modified == HTTP_DATE
-    assert first.feed is not None and len(first.feed.entries) == 2
+    assert first.etag == '"feed-1"'
+    assert first.last_modified == HTTP_DATE
+    assert first.feed is not None
+    assert len(first.feed.entries) == 2
     assert local_site.requests[-1].headers["accept"].startswith("application/rss+xml")
 
     again = fetch_feed(url, allow_loopback=True, etag=first.etag, last_modified=first.last_modified)
-    assert again.not_modified and again.feed is None
+    assert again.not_modified
+    assert again.feed is None
     assert local_site.requests[-1].headers["if-none-match"] == '"feed-1"'
     assert local_site.requests[-1].headers["if-modified-since"] == HTTP_DATE
 

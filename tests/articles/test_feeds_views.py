@@ -91,10 +91,14 @@ def test_subscribing_reads_the_feed_and_imports_its_articles(site):
     user = make_user()
     result = feed_subscribe(user=user, url=site.url("/feed.xml"))
     feed = result.subscription.feed
-    assert result.created and feed.title == "Veldhaven Post: News"
-    assert feed.url == site.url("/feed.xml") and feed.etag == '"v1"'
-    assert feed.last_status == Feed.Status.OK and feed.last_new_items == 2
-    assert result.poll.imported == 2 and result.poll.describe() == "2 new"
+    assert result.created
+    assert feed.title == "Veldhaven Post: News"
+    assert feed.url == site.url("/feed.xml")
+    assert feed.etag == '"v1"'
+    assert feed.last_status == Feed.Status.OK
+    assert feed.last_new_items == 2
+    assert result.poll.imported == 2
+    assert result.poll.describe() == "2 new"
     items = {i.guid: i for i in FeedItem.objects.filter(feed=feed)}
     assert set(items) == {"post-1", "post-2"}
     assert items["post-1"].status == FeedItem.Status.IMPORTED
@@ -107,7 +111,8 @@ def test_polling_is_conditional_and_imports_only_new_entries(site):
     before = len(site.requests)
     poll = feed_poll(feed)
     conditional = site.requests[before]
-    assert poll.not_modified and poll.describe() == "not modified"
+    assert poll.not_modified
+    assert poll.describe() == "not modified"
     assert conditional.headers["if-none-match"] == '"v1"'
     assert conditional.headers["if-modified-since"] == HTTP_DATE
     feed.refresh_from_db()
@@ -122,7 +127,8 @@ def test_polling_is_conditional_and_imports_only_new_entries(site):
     assert (poll.imported, poll.already_in_library, poll.failed) == (1, 0, 0)
     assert FeedItem.objects.filter(feed=feed).count() == 3
     feed.refresh_from_db()
-    assert feed.etag == '"v2"' and feed.last_modified == LATER_HTTP_DATE
+    assert feed.etag == '"v2"'
+    assert feed.last_modified == LATER_HTTP_DATE
 
 
 def test_an_entry_already_in_the_library_is_linked_not_imported(site):
@@ -145,7 +151,8 @@ def test_a_failing_entry_is_recorded_and_retried(site):
     publish(site, item(site, "post-3", "/news/missing", "Not there yet"), etag='"v2"')
     feed = feed_subscribe(user=make_user(), url=site.url("/feed.xml")).subscription.feed
     failed = FeedItem.objects.get(guid="post-3")
-    assert failed.status == FeedItem.Status.FAILED and "404" in failed.error
+    assert failed.status == FeedItem.Status.FAILED
+    assert "404" in failed.error
     assert failed.article is None
 
     site.add(
@@ -157,8 +164,10 @@ def test_a_failing_entry_is_recorded_and_retried(site):
     )
     poll = feed_poll(feed)
     failed.refresh_from_db()
-    assert poll.imported == 1 and failed.status == FeedItem.Status.IMPORTED
-    assert failed.attempts == 2 and failed.error == ""
+    assert poll.imported == 1
+    assert failed.status == FeedItem.Status.IMPORTED
+    assert failed.attempts == 2
+    assert failed.error == ""
 
 
 def test_a_page_that_never_imports_is_given_up_after_a_few_attempts(site):
@@ -194,7 +203,8 @@ def test_subscribing_to_something_that_is_not_a_feed_writes_nothing(
     with pytest.raises(ValidationError) as refused:
         feed_subscribe(user=make_user(), url=url)
     assert reason in " ".join(refused.value.messages)
-    assert not Feed.objects.exists() and not FeedSubscription.objects.exists()
+    assert not Feed.objects.exists()
+    assert not FeedSubscription.objects.exists()
 
 
 def test_a_feed_that_breaks_keeps_its_items_and_shows_the_error(site):
@@ -202,8 +212,11 @@ def test_a_feed_that_breaks_keeps_its_items_and_shows_the_error(site):
     site.add("/feed.xml", "<h1>Maintenance</h1>", status=503)
     poll = feed_poll(feed)
     feed.refresh_from_db()
-    assert poll.error and "503" in poll.error and poll.describe().startswith("failed: ")
-    assert feed.last_status == Feed.Status.ERROR and "503" in feed.last_error
+    assert poll.error
+    assert "503" in poll.error
+    assert poll.describe().startswith("failed: ")
+    assert feed.last_status == Feed.Status.ERROR
+    assert "503" in feed.last_error
     assert feed.items.count() == 2
 
 
@@ -232,8 +245,10 @@ def test_a_second_reader_joins_a_known_feed_without_fetching_it(site):
     feed_subscribe(user=make_user(), url=site.url("/feed.xml"))
     requests = len(site.requests)
     result = feed_subscribe(user=make_user(), url=site.url("/feed.xml") + "?utm_source=x")
-    assert result.created and len(site.requests) == requests
-    assert Feed.objects.count() == 1 and FeedSubscription.objects.count() == 2
+    assert result.created
+    assert len(site.requests) == requests
+    assert Feed.objects.count() == 1
+    assert FeedSubscription.objects.count() == 2
 
 
 def test_unread_counts_follow_reading(site):
@@ -274,7 +289,8 @@ def test_fetch_feeds_refresh_checks_recent_articles_for_changes(site):
     call_command("fetch_feeds", "--refresh", stdout=out)
     assert "rechecked 2 articles, 1 changed" in out.getvalue()
     buses = Article.objects.get(source_url=site.url("/news/buses"))
-    assert buses.revisions.count() == 2 and "ran on schedule" in buses.body_text
+    assert buses.revisions.count() == 2
+    assert "ran on schedule" in buses.body_text
 
 
 # --- Views --------------------------------------------------------------------------------
@@ -282,7 +298,8 @@ def test_fetch_feeds_refresh_checks_recent_articles_for_changes(site):
 
 def test_feeds_page_requires_login(client):
     response = client.get(reverse("articles:feeds"))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 def test_feeds_page_lists_subscriptions_with_unread_counts_and_errors(client, reader, site):
@@ -296,8 +313,11 @@ def test_feeds_page_lists_subscriptions_with_unread_counts_and_errors(client, re
     FeedSubscription.objects.create(feed=broken, user=reader)
     Feed.objects.create(url="https://other.example/rss", title="Someone else's")
     html = client.get(reverse("articles:feeds")).content.decode()
-    assert "Veldhaven Post: News" in html and "2 unread" in html and "2 new items" in html
-    assert "Broken Gazette" in html and "This is not an RSS or Atom feed." in html
+    assert "Veldhaven Post: News" in html
+    assert "2 unread" in html
+    assert "2 new items" in html
+    assert "Broken Gazette" in html
+    assert "This is not an RSS or Atom feed." in html
     assert "Someone else" not in html
     assert 'aria-current="page">Feeds' in html
 
@@ -306,7 +326,8 @@ def test_subscribe_plain_post(client, reader, site):
     response = client.post(reverse("articles:feeds"), {"url": site.url("/feed.xml")}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("articles:feeds")
     html = response.content.decode()
-    assert "Subscribed to “Veldhaven Post: News”. 2 new." in html and "2 unread" in html
+    assert "Subscribed to “Veldhaven Post: News”. 2 new." in html
+    assert "2 unread" in html
 
 
 def test_subscribe_htmx_shows_the_result_and_the_new_list(client, reader, site):
@@ -314,10 +335,13 @@ def test_subscribe_htmx_shows_the_result_and_the_new_list(client, reader, site):
         reverse("articles:feeds"), {"url": site.url("/feed.xml")}, HTTP_HX_REQUEST="true"
     )
     html = response.content.decode()
-    assert response.status_code == 200 and "<html" not in html
+    assert response.status_code == 200
+    assert "<html" not in html
     assert html.strip().startswith('<div id="subscribe"')
-    assert "Subscribed to" in html and 'id="subscriptions" class="subscriptions"' in html
-    assert 'hx-swap-oob="true"' in html and "2 unread" in html
+    assert "Subscribed to" in html
+    assert 'id="subscriptions" class="subscriptions"' in html
+    assert 'hx-swap-oob="true"' in html
+    assert "2 unread" in html
 
 
 @pytest.mark.parametrize(
@@ -326,18 +350,20 @@ def test_subscribe_htmx_shows_the_result_and_the_new_list(client, reader, site):
 )
 def test_subscribe_refuses_bad_addresses(client, reader, url, message):
     page = client.post(reverse("articles:feeds"), {"url": url})
-    assert page.status_code == 400 and message in page.content.decode()
+    assert page.status_code == 400
+    assert message in page.content.decode()
     fragment = client.post(reverse("articles:feeds"), {"url": url}, HTTP_HX_REQUEST="true")
-    assert fragment.status_code == 400 and message in fragment.content.decode()
-    assert "<html" not in fragment.content.decode() and not Job.objects.exists()
+    assert fragment.status_code == 400
+    assert message in fragment.content.decode()
+    assert "<html" not in fragment.content.decode()
+    assert not Job.objects.exists()
 
 
 def test_subscribe_twice_is_refused(client, reader, site):
     feed_subscribe(user=reader, url=site.url("/feed.xml"))
     response = client.post(reverse("articles:feeds"), {"url": site.url("/feed.xml")})
-    assert (
-        response.status_code == 400 and "You already follow this feed." in response.content.decode()
-    )
+    assert response.status_code == 400
+    assert "You already follow this feed." in response.content.decode()
 
 
 def test_subscribe_to_a_malformed_feed(client, reader, local_site):
@@ -345,11 +371,13 @@ def test_subscribe_to_a_malformed_feed(client, reader, local_site):
         "/bad.xml", b"<rss><channel><title>Cut</ti", content_type="application/rss+xml"
     )
     page = client.post(reverse("articles:feeds"), {"url": url})
-    assert page.status_code == 400 and "could not be read" in page.content.decode()
+    assert page.status_code == 400
+    assert "could not be read" in page.content.decode()
     html = client.post(
         reverse("articles:feeds"), {"url": url}, HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert "Failed:" in html and "could not be read" in html
+    assert "Failed:" in html
+    assert "could not be read" in html
     assert not FeedSubscription.objects.exists()
 
 
@@ -358,8 +386,10 @@ def test_feed_page_lists_items_and_marks_them_read(client, reader, site):
     publish(site, item(site, "post-3", "/news/missing-too", "A missing story"), etag='"v2"')
     subscription = feed_subscribe(user=reader, url=site.url("/feed.xml")).subscription
     html = client.get(reverse("articles:feed", args=[subscription.feed_id])).content.decode()
-    assert SAMPLE_ARTICLE["title"] in html and html.count("is-unread") == 2
-    assert "A missing story" in html and "404 Not Found" in html
+    assert SAMPLE_ARTICLE["title"] in html
+    assert html.count("is-unread") == 2
+    assert "A missing story" in html
+    assert "404 Not Found" in html
     again = client.get(reverse("articles:feed", args=[subscription.feed_id])).content.decode()
     assert "is-unread" not in again
     client.force_login(make_user())
@@ -371,8 +401,10 @@ def test_unsubscribe_plain_and_htmx(client, reader, site):
     url = reverse("articles:unsubscribe", args=[feed.pk])
     fragment = client.post(url, HTTP_HX_REQUEST="true")
     html = fragment.content.decode()
-    assert html.strip().startswith('<section id="subscriptions"') and "No subscriptions yet" in html
-    assert not FeedSubscription.objects.exists() and Article.objects.count() == 2
+    assert html.strip().startswith('<section id="subscriptions"')
+    assert "No subscriptions yet" in html
+    assert not FeedSubscription.objects.exists()
+    assert Article.objects.count() == 2
     assert client.post(url).status_code == 404
 
 
@@ -380,7 +412,8 @@ def test_fetch_now_plain_and_htmx(client, reader, site):
     feed = feed_subscribe(user=reader, url=site.url("/feed.xml")).subscription.feed
     url = reverse("articles:feed_fetch", args=[feed.pk])
     html = client.post(url, HTTP_HX_REQUEST="true").content.decode()
-    assert "“Veldhaven Post: News”: not modified." in html and "<html" not in html
+    assert "“Veldhaven Post: News”: not modified." in html
+    assert "<html" not in html
     response = client.post(url, follow=True)
     assert "“Veldhaven Post: News”: not modified." in response.content.decode()
     client.force_login(make_user())

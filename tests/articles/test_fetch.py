@@ -130,8 +130,10 @@ def test_etag_revalidation_gives_not_modified_then_a_new_revision(local_site: Lo
     url = local_site.add("/story", article_page(**SAMPLE_ARTICLE), etag='"rev-1"')
     first = fetch_url(url, allow_loopback=True)
     again = fetch_url(url, allow_loopback=True, etag=first.etag)
-    assert again.not_modified and again.status == 304
-    assert again.text == "" and again.bytes == b""
+    assert again.not_modified
+    assert again.status == 304
+    assert again.text == ""
+    assert again.bytes == b""
     assert again.etag == '"rev-1"'
     assert local_site.requests[-1].headers["if-none-match"] == '"rev-1"'
 
@@ -156,7 +158,8 @@ def test_last_modified_revalidation(local_site: LocalSite) -> None:
 def test_unrequested_304_is_an_error(local_site: LocalSite) -> None:
     url = local_site.route("/odd", lambda _: Reply(status=304))
     error = fetch_error(url, allow_loopback=True)
-    assert error.code == FetchError.HTTP_ERROR and error.status == 304
+    assert error.code == FetchError.HTTP_ERROR
+    assert error.status == 304
 
 
 def test_gzip_body_is_decoded(local_site: LocalSite) -> None:
@@ -249,7 +252,8 @@ def test_decode_body_order_and_fallbacks() -> None:
     assert decode_body(text.encode(), declared_charset="x-no-such-charset")[1] == text
     # Nothing declared, nothing detectable: still a string.
     charset, decoded = decode_body(b"plain ascii")
-    assert decoded == "plain ascii" and charset
+    assert decoded == "plain ascii"
+    assert charset
 
 
 # --- error paths ---------------------------------------------------------------------------

@@ -83,7 +83,8 @@ def test_unchanged_text_stores_no_revision():
     result = article_revise(
         article=article, title=article.title, body=BODY, body_format=BodyFormat.MARKDOWN
     )
-    assert not result.changed and result.describe() == "No changes since the last revision."
+    assert not result.changed
+    assert result.describe() == "No changes since the last revision."
     assert article.revisions.count() == 1
 
 
@@ -100,11 +101,15 @@ def test_changed_text_stores_a_revision_and_reanchors_every_note():
 
     article.refresh_from_db()
     revision = result.revision
-    assert result.changed and revision.number == 2 and revision.origin == RevisionOrigin.REIMPORT
+    assert result.changed
+    assert revision.number == 2
+    assert revision.origin == RevisionOrigin.REIMPORT
     assert (revision.words_added, revision.words_removed) == (12, 9)
-    assert article.body_text == revision.body_text and "91 million" in article.body_text
+    assert article.body_text == revision.body_text
+    assert "91 million" in article.body_text
     assert article.word_count == len(article.body_text.split())
-    assert article.annotations_changed_at and article.annotations_changed_at != before
+    assert article.annotations_changed_at
+    assert article.annotations_changed_at != before
     assert revision.reanchor_counts["public"] == {
         "kept": 1,
         "moved": 0,
@@ -115,8 +120,10 @@ def test_changed_text_stores_a_revision_and_reanchors_every_note():
     assert "note" not in result.describe()  # the job's message: other readers see it
     kept.refresh_from_db()
     edited.refresh_from_db()
-    assert kept.revision == revision and kept.anchor_method == "position"
-    assert edited.is_orphaned and edited.exact == "Critics say the cost"
+    assert kept.revision == revision
+    assert kept.anchor_method == "position"
+    assert edited.is_orphaned
+    assert edited.exact == "Critics say the cost"
     first = ArticleRevision.objects.get(article=article, number=1)
     assert first.body_text != article.body_text  # the earlier body is kept
 
@@ -126,7 +133,8 @@ def test_a_new_title_alone_is_a_revision():
     result = article_revise(
         article=article, title="Bridge vote delayed", body=BODY, body_format=BodyFormat.MARKDOWN
     )
-    assert result.changed and result.article.title == "Bridge vote delayed"
+    assert result.changed
+    assert result.article.title == "Bridge vote delayed"
     assert (result.revision.words_added, result.revision.words_removed) == (0, 0)
 
 
@@ -152,9 +160,11 @@ def test_a_failure_midway_rolls_everything_back(monkeypatch):
         )
     article.refresh_from_db()
     note.refresh_from_db()
-    assert article.body_text.startswith("The council voted") and "84 million" in article.body_text
+    assert article.body_text.startswith("The council voted")
+    assert "84 million" in article.body_text
     assert article.revisions.count() == 1
-    assert note.anchor_state == AnchorState.ANCHORED and note.revision.number == 1
+    assert note.anchor_state == AnchorState.ANCHORED
+    assert note.revision.number == 1
 
 
 # --- Re-fetching --------------------------------------------------------------------------
@@ -168,18 +178,22 @@ def test_refresh_fetches_the_source_and_reanchors(local_site, web_article):
 
     result = article_refresh(article=web_article)
 
-    assert result.changed and result.revision.origin == RevisionOrigin.REFRESH
+    assert result.changed
+    assert result.revision.origin == RevisionOrigin.REFRESH
     assert result.revision.source_url == local_site.url(STORY_PATH)
     assert result.article.last_checked_at is not None
     kept.refresh_from_db()
     gone.refresh_from_db()
-    assert kept.anchor_method == "quote" and not kept.is_orphaned
+    assert kept.anchor_method == "quote"
+    assert not kept.is_orphaned
     assert result.article.body_text[kept.start : kept.end] == KEPT
-    assert gone.is_orphaned and gone.revision.number == 1
+    assert gone.is_orphaned
+    assert gone.revision.number == 1
     assert result.revision.reanchor_counts["public"]["orphaned"] == 1
 
     again = article_refresh(article=web_article)
-    assert not again.changed and web_article.revisions.count() == 2
+    assert not again.changed
+    assert web_article.revisions.count() == 2
 
 
 def test_a_failed_refresh_touches_nothing(local_site, web_article):
@@ -188,7 +202,8 @@ def test_a_failed_refresh_touches_nothing(local_site, web_article):
     with pytest.raises(Exception, match="410"):
         article_refresh(article=web_article)
     article = Article.objects.get(pk=web_article.pk)
-    assert article.body_text == web_article.body_text and article.last_checked_at is None
+    assert article.body_text == web_article.body_text
+    assert article.last_checked_at is None
     assert article.revisions.count() == 1
     assert Annotation.objects.get(pk=note.pk).updated_at == note.updated_at
 
@@ -217,7 +232,8 @@ def test_revisions_page_shows_the_latest_change_in_place(client):
     article = revised_article()
     response = client.get(reverse("articles:revisions", args=[article.slug]))
     html = response.content.decode()
-    assert response.status_code == 200 and "<html" in html
+    assert response.status_code == 200
+    assert "<html" in html
     assert html.count('<th scope="row">') == 3
     assert "Revision 2 → 3" in html
     assert "<ins>A final decision is due in June.</ins>" in html
@@ -232,13 +248,16 @@ def test_revisions_page_compares_any_two_revisions_and_swaps_the_diff(client):
     url = reverse("articles:revisions", args=[article.slug])
     page = client.get(url, {"from": 1, "to": 3}).content.decode()
     assert "Revision 1 → 3" in page
-    assert "<del>Critics" in page and "<ins>The opposition" in page
+    assert "<del>Critics" in page
+    assert "<ins>The opposition" in page
     assert '<option value="1" selected>' in page
 
     fragment = client.get(url, {"from": 1, "to": 2}, HTTP_HX_REQUEST="true")
     html = fragment.content.decode()
-    assert "<html" not in html and html.strip().startswith('<section id="diff"')
-    assert "Revision 1 → 2" in html and "June" not in html
+    assert "<html" not in html
+    assert html.strip().startswith('<section id="diff"')
+    assert "Revision 1 → 2" in html
+    assert "June" not in html
     assert "HX-Request" in fragment["Vary"]
 
 
@@ -253,7 +272,8 @@ def test_revisions_page_ignores_unknown_revision_numbers(client):
 def test_revisions_page_for_an_unchanged_article(client):
     article = make_article()
     html = client.get(reverse("articles:revisions", args=[article.slug])).content.decode()
-    assert "has not changed since it was added" in html and 'id="compare-from"' not in html
+    assert "has not changed since it was added" in html
+    assert 'id="compare-from"' not in html
 
 
 def test_diffs_escape_the_articles_text(client):
@@ -290,13 +310,15 @@ def test_notice_says_how_often_the_article_changed_and_what_became_of_the_notes(
 
     client.logout()
     html = client.get(article.get_absolute_url()).content.decode()
-    assert "1 note kept its place." in html and "orphaned." not in html  # not their private one
+    assert "1 note kept its place." in html
+    assert "orphaned." not in html
     assert "Check for changes" not in html
 
 
 def test_notice_is_empty_for_an_article_never_changed_and_not_from_the_web(client, reader):
     html = client.get(make_article().get_absolute_url()).content.decode()
-    assert 'id="revision-notice"' not in html and "Check for changes" not in html
+    assert 'id="revision-notice"' not in html
+    assert "Check for changes" not in html
 
 
 def test_notice_costs_the_same_queries_however_many_revisions(client, reader):
@@ -323,7 +345,8 @@ def test_check_for_changes_plain_post(client, reader, local_site, web_article):
     response = client.post(reverse("articles:check", args=[web_article.slug]), follow=True)
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == web_article.get_absolute_url()
-    assert "Revision 2:" in html and "Updated 1 time" in html
+    assert "Revision 2:" in html
+    assert "Updated 1 time" in html
     assert "the full survey of the north quay" in html
 
     response = client.post(reverse("articles:check", args=[web_article.slug]), follow=True)
@@ -340,9 +363,12 @@ def test_check_for_changes_htmx_updates_the_notice_and_reloads_the_body(
         reverse("articles:check", args=[web_article.slug]), HTTP_HX_REQUEST="true"
     )
     html = response.content.decode()
-    assert response.status_code == 200 and "<html" not in html
-    assert "Revision 2:" in html and "0 notes kept their place, 1 orphaned" in html
-    assert 'id="revision-status" hx-swap-oob="true"' in html and "Updated 1 time" in html
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert "Revision 2:" in html
+    assert "0 notes kept their place, 1 orphaned" in html
+    assert 'id="revision-status" hx-swap-oob="true"' in html
+    assert "Updated 1 time" in html
     assert f'hx-get="{web_article.get_absolute_url()}" hx-trigger="load"' in html
     assert "See what changed" in html
 
@@ -354,7 +380,9 @@ def test_check_for_changes_reports_a_failure_and_offers_a_retry(
     html = client.post(
         reverse("articles:check", args=[web_article.slug]), HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert "Failed:" in html and "503" in html and "Try again" in html
+    assert "Failed:" in html
+    assert "503" in html
+    assert "Try again" in html
     assert web_article.revisions.count() == 1
 
     response = client.post(reverse("articles:check", args=[web_article.slug]), follow=True)
@@ -369,7 +397,8 @@ def test_check_for_changes_in_the_background_polls_and_is_not_doubled(
     first = client.post(url, HTTP_HX_REQUEST="true").content.decode()
     client.post(url, HTTP_HX_REQUEST="true")
     job = Job.objects.get()
-    assert f'hx-get="/jobs/{job.pk}/?on=reader"' in first and "every 1s" in first
+    assert f'hx-get="/jobs/{job.pk}/?on=reader"' in first
+    assert "every 1s" in first
 
     page = client.get(web_article.get_absolute_url()).content.decode()
     assert f'id="job-{job.pk}"' in page  # the reader sees the check still running
@@ -388,10 +417,12 @@ def test_check_for_changes_in_the_background_polls_and_is_not_doubled(
 def test_check_for_changes_needs_a_source_and_a_reader(client, reader):
     article = make_article()
     response = client.post(reverse("articles:check", args=[article.slug]), HTTP_HX_REQUEST="true")
-    assert response.status_code == 400 and "no source to check" in response.content.decode()
+    assert response.status_code == 400
+    assert "no source to check" in response.content.decode()
     client.logout()
     response = client.post(reverse("articles:check", args=[article.slug]))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
     assert not Job.objects.exists()
 
 
@@ -410,7 +441,8 @@ def test_import_article_update_stores_a_revision_from_a_file(tmp_path):
     slug, _ = run("import_article", str(path))
     path.write_text(EDITED_BODY, encoding="utf-8")
     again, summary = run("import_article", str(path), "--update", slug)
-    assert again == slug and summary.startswith("Revision 2: 12 words added, 9 removed.")
+    assert again == slug
+    assert summary.startswith("Revision 2: 12 words added, 9 removed.")
     _, summary = run("import_article", str(path), "--update", slug)
     assert summary == "No changes since the last revision."
     with pytest.raises(CommandError, match="no article with the slug"):
@@ -420,7 +452,8 @@ def test_import_article_update_stores_a_revision_from_a_file(tmp_path):
 def test_import_article_update_refetches_a_url(local_site, web_article):
     local_site.add(STORY_PATH, article_page(**changed_story()))
     slug, summary = run("import_article", web_article.source_url, "--update", web_article.slug)
-    assert slug == web_article.slug and summary.startswith("Revision 2:")
+    assert slug == web_article.slug
+    assert summary.startswith("Revision 2:")
     with pytest.raises(CommandError, match="comes from"):
         run("import_article", local_site.url("/other"), "--update", web_article.slug)
 
@@ -440,6 +473,8 @@ def test_quotes_are_found_again_keeping_readers_corrections():
     )
 
     survived = Quote.objects.get(article=article)
-    assert survived.pk == quote.pk and survived.corrections.get().reader == reader
+    assert survived.pk == quote.pk
+    assert survived.corrections.get().reader == reader
     assert result.article.body_text[survived.start : survived.end] == survived.text
-    assert result.quotes.kept == 1 and "Quotes: " in result.describe(with_notes=True)
+    assert result.quotes.kept == 1
+    assert "Quotes: " in result.describe(with_notes=True)

@@ -21,7 +21,8 @@ def test_markdown_import_sanitises_and_derives_the_canonical_text():
     )
     assert article.title == "Budget talks"
     assert "<strong>met</strong>" in article.body_html
-    assert "<script" not in article.body_html and "javascript:" not in article.body_html
+    assert "<script" not in article.body_html
+    assert "javascript:" not in article.body_html
     assert article.body_text == canonical_text(article.body_html)
     assert article.word_count == len(article.body_text.split())
     assert article.revisions.get().number == 1

@@ -73,9 +73,11 @@ def test_import_keeps_text_structure_metadata_and_addresses(local_site, story):
     assert article.source_url == story + "?utm_source=newsletter"
     # Sanitised once, structure kept, navigation and footer left out.
     assert "<h2>A cheaper option than a new building</h2>" in article.body_html
-    assert "<blockquote>" in article.body_html and "<li>" in article.body_html
+    assert "<blockquote>" in article.body_html
+    assert "<li>" in article.body_html
     assert f'href="{local_site.url("/news/2025/quay-flooding")}"' in article.body_html
-    assert "<script" not in article.body_html and "cookies" not in article.body_text
+    assert "<script" not in article.body_html
+    assert "cookies" not in article.body_text
     assert "Most read" not in article.body_text
     # Paragraphs are separate lines of the canonical text, as in Markdown imports.
     assert "almost four years.\nThe terminal has stood empty" in article.body_text
@@ -91,7 +93,8 @@ def test_the_same_page_is_not_imported_twice(local_site, story):
         local_site.url("/short/ferry"),  # a different address whose page names the same one
     ):
         again = article_import_url(url=address)
-        assert again.article == first.article and not again.created
+        assert again.article == first.article
+        assert not again.created
     assert Article.objects.count() == 1
 
 
@@ -155,7 +158,8 @@ def test_bad_input_is_refused_with_a_reason_and_writes_nothing(
         article_import_url(url=url)
     message = " ".join(refused.value.message_dict["url"])
     assert reason.lower() in message.lower()
-    assert Article.objects.count() == 0 and ArticleRevision.objects.count() == 0
+    assert Article.objects.count() == 0
+    assert ArticleRevision.objects.count() == 0
 
 
 def test_internal_addresses_are_refused_unless_the_setting_allows_loopback(settings, story):
@@ -180,11 +184,13 @@ def test_site_name_and_block_separation_helpers():
 def test_a_job_records_the_import_and_its_stages(story):
     user = make_user()
     job = job_start(kind=JobKind.IMPORT_URL, requested_by=user, url=story)
-    assert job.status == JobStatus.DONE and job.outcome == "imported"
+    assert job.status == JobStatus.DONE
+    assert job.outcome == "imported"
     assert job.article.title == SAMPLE_ARTICLE["title"]
     assert job.message == f"Imported “{SAMPLE_ARTICLE['title']}”."
     assert job.progress == "Saving the article…"
-    assert job.task_id and job.started_at <= job.finished_at
+    assert job.task_id
+    assert job.started_at <= job.finished_at
 
 
 def test_a_failed_job_says_why(local_site):
@@ -198,7 +204,8 @@ def test_a_failed_job_says_why(local_site):
 def test_queued_jobs_wait_for_the_worker_and_run_once(settings, story):
     settings.TASKS = DUMMY
     job = job_start(kind=JobKind.IMPORT_URL, url=story)
-    assert job.status == JobStatus.QUEUED and not Article.objects.exists()
+    assert job.status == JobStatus.QUEUED
+    assert not Article.objects.exists()
     assert run_job(job.pk) == JobStatus.DONE
     assert run_job(job.pk) == "skipped"
     assert Article.objects.count() == 1
@@ -211,7 +218,8 @@ def test_an_unexpected_error_fails_the_job_without_details(monkeypatch, story):
     monkeypatch.setattr("newsapp.articles.jobs.article_import_url", explode)
     job = job_start(kind=JobKind.IMPORT_URL, url=story)
     assert job.status == JobStatus.FAILED
-    assert "secret" not in job.message and "went wrong" in job.message
+    assert "secret" not in job.message
+    assert "went wrong" in job.message
 
 
 # --- The add-article page -----------------------------------------------------------------
@@ -219,8 +227,10 @@ def test_an_unexpected_error_fails_the_job_without_details(monkeypatch, story):
 
 def test_add_page_offers_a_web_address_and_pasting(client, reader):
     html = client.get(reverse("articles:new")).content.decode()
-    assert 'action="/articles/new/url/"' in html and 'name="url"' in html
-    assert 'name="body"' in html and "Fetch article" in html
+    assert 'action="/articles/new/url/"' in html
+    assert 'name="url"' in html
+    assert 'name="body"' in html
+    assert "Fetch article" in html
 
 
 def test_import_by_url_plain_post_redirects_to_the_article(client, reader, story):
@@ -235,8 +245,10 @@ def test_import_by_url_htmx_shows_the_result_in_place(client, reader, story):
     response = client.post(reverse("articles:new_from_url"), {"url": story}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     article = Article.objects.get()
-    assert response.status_code == 200 and "<html" not in html
-    assert 'id="url-import"' in html and "Read it now" in html
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert 'id="url-import"' in html
+    assert "Read it now" in html
     assert f'href="{article.get_absolute_url()}"' in html
     assert "hx-trigger" not in html.split('id="job-')[1]  # finished: no polling
     assert "HX-Request" in response["Vary"]
@@ -247,28 +259,35 @@ def test_import_by_url_htmx_polls_while_the_worker_has_it(client, reader, settin
     response = client.post(reverse("articles:new_from_url"), {"url": story}, HTTP_HX_REQUEST="true")
     job = Job.objects.get()
     html = response.content.decode()
-    assert f'hx-get="/jobs/{job.pk}/"' in html and 'hx-trigger="every 1s"' in html
+    assert f'hx-get="/jobs/{job.pk}/"' in html
+    assert 'hx-trigger="every 1s"' in html
     assert "waiting to start" in html
 
     running = client.get(reverse("articles:job", args=[job.pk]), HTTP_HX_REQUEST="true")
-    assert running.status_code == 200 and 'hx-trigger="every 1s"' in running.content.decode()
+    assert running.status_code == 200
+    assert 'hx-trigger="every 1s"' in running.content.decode()
 
     run_job(job.pk)
     done = client.get(reverse("articles:job", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert done.status_code == 286  # htmx stops polling
-    assert "Read it now" in done.content.decode() and "every 1s" not in done.content.decode()
+    assert "Read it now" in done.content.decode()
+    assert "every 1s" not in done.content.decode()
 
 
 def test_job_page_without_javascript(client, reader, settings, story):
     settings.TASKS = DUMMY
     response = client.post(reverse("articles:new_from_url"), {"url": story})
     job = Job.objects.get()
-    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == job.get_absolute_url()
     page = client.get(job.get_absolute_url()).content.decode()
-    assert "<html" in page and 'http-equiv="refresh"' in page and "waiting to start" in page
+    assert "<html" in page
+    assert 'http-equiv="refresh"' in page
+    assert "waiting to start" in page
     run_job(job.pk)
     page = client.get(job.get_absolute_url()).content.decode()
-    assert 'http-equiv="refresh"' not in page and "Read it now" in page
+    assert 'http-equiv="refresh"' not in page
+    assert "Read it now" in page
 
 
 def test_jobs_are_private_to_whoever_asked(client, reader, story):
@@ -296,10 +315,12 @@ def test_a_job_whose_worker_died_is_reported_failed(client, reader, settings, st
 )
 def test_import_by_url_refuses_bad_addresses_with_400(client, reader, url, message):
     page = client.post(reverse("articles:new_from_url"), {"url": url})
-    assert page.status_code == 400 and message in page.content.decode()
+    assert page.status_code == 400
+    assert message in page.content.decode()
     assert "<html" in page.content.decode()
     fragment = client.post(reverse("articles:new_from_url"), {"url": url}, HTTP_HX_REQUEST="true")
-    assert fragment.status_code == 400 and message in fragment.content.decode()
+    assert fragment.status_code == 400
+    assert message in fragment.content.decode()
     assert "<html" not in fragment.content.decode()
     assert not Job.objects.exists()
 
@@ -307,10 +328,12 @@ def test_import_by_url_refuses_bad_addresses_with_400(client, reader, url, messa
 def test_a_failed_fetch_is_a_form_error_or_a_failed_job(client, reader, local_site):
     url = local_site.add("/gone", "<h1>Gone</h1>", status=404)
     page = client.post(reverse("articles:new_from_url"), {"url": url})
-    assert page.status_code == 400 and "404 Not Found" in page.content.decode()
+    assert page.status_code == 400
+    assert "404 Not Found" in page.content.decode()
     fragment = client.post(reverse("articles:new_from_url"), {"url": url}, HTTP_HX_REQUEST="true")
     html = fragment.content.decode()
-    assert "Failed:" in html and "404 Not Found" in html
+    assert "Failed:" in html
+    assert "404 Not Found" in html
     assert f'value="{url}"' in html  # kept to correct it
     assert not Article.objects.exists()
 
@@ -318,13 +341,16 @@ def test_a_failed_fetch_is_a_form_error_or_a_failed_job(client, reader, local_si
 def test_a_duplicate_address_sends_the_reader_to_the_article(client, reader, story):
     article = article_import_url(url=story).article
     response = client.post(reverse("articles:new_from_url"), {"url": story + "?utm_campaign=x"})
-    assert response.status_code == 302 and response["Location"] == article.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == article.get_absolute_url()
     page = client.get(article.get_absolute_url()).content.decode()
-    assert "already in the library" in page and "Check for changes" in page
+    assert "already in the library" in page
+    assert "Check for changes" in page
 
     fragment = client.post(reverse("articles:new_from_url"), {"url": story}, HTTP_HX_REQUEST="true")
     assert fragment["HX-Redirect"] == article.get_absolute_url()
-    assert Article.objects.count() == 1 and not Job.objects.exists()
+    assert Article.objects.count() == 1
+    assert not Job.objects.exists()
 
 
 def test_a_duplicate_found_after_redirects_is_reported_by_the_job(
@@ -336,14 +362,16 @@ def test_a_duplicate_found_after_redirects_is_reported_by_the_job(
         reverse("articles:new_from_url"), {"url": local_site.url("/s/1")}, HTTP_HX_REQUEST="true"
     )
     html = response.content.decode()
-    assert "Already in the library" in html and "Open it" in html
+    assert "Already in the library" in html
+    assert "Open it" in html
     assert f'href="{article.get_absolute_url()}"' in html
     assert Article.objects.count() == 1
 
 
 def test_import_by_url_requires_login(client, story):
     response = client.post(reverse("articles:new_from_url"), {"url": story})
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
     assert not Job.objects.exists()
 
 
@@ -360,7 +388,8 @@ def test_import_article_accepts_a_url(story):
     slug, _ = run("import_article", story)
     assert Article.objects.get(slug=slug).title == SAMPLE_ARTICLE["title"]
     again, note = run("import_article", story + "?utm_source=x")
-    assert again == slug and "not imported again" in note
+    assert again == slug
+    assert "not imported again" in note
     assert Article.objects.count() == 1
 
 
@@ -376,13 +405,15 @@ def test_a_reader_has_a_few_jobs_under_way_at_most(client, reader, settings, loc
         url = local_site.url(f"/story-{number}")
         assert client.post(reverse("articles:new_from_url"), {"url": url}).status_code == 302
     page = client.post(reverse("articles:new_from_url"), {"url": local_site.url("/one-more")})
-    assert page.status_code == 429 and "Wait for one of them to finish" in page.content.decode()
+    assert page.status_code == 429
+    assert "Wait for one of them to finish" in page.content.decode()
     fragment = client.post(
         reverse("articles:new_from_url"),
         {"url": local_site.url("/one-more")},
         HTTP_HX_REQUEST="true",
     )
-    assert fragment.status_code == 429 and "<html" not in fragment.content.decode()
+    assert fragment.status_code == 429
+    assert "<html" not in fragment.content.decode()
     assert Job.objects.count() == MAX_ACTIVE_JOBS_PER_READER
     run_job(Job.objects.first().pk)  # one finishes: room for another
     assert (

@@ -78,7 +78,9 @@ def test_hostile_text_cannot_close_the_script_and_still_round_trips(client):
     page = client.get(article.get_absolute_url()).content.decode()
     head = page[: page.index("</head>")]
     (raw,) = SCRIPT.findall(head)
-    assert "<" not in raw and ">" not in raw and "&" not in raw
+    assert "<" not in raw
+    assert ">" not in raw
+    assert "&" not in raw
     (quotation,) = of_type(json.loads(raw)["@graph"], "Quotation")
     assert quotation["text"] == Quote.objects.get(article=article).text
     assert "</script>" in quotation["text"]

@@ -131,7 +131,8 @@ def test_a_like_minded_block_cannot_push_a_note_to_shown(note):
         rate(note, rater)
     notes_rescore()
     score = NoteScore.objects.get(annotation=note)
-    assert score.method == "bridging" and score.ratings == 8
+    assert score.method == "bridging"
+    assert score.ratings == 8
     assert score.status != NoteStatus.HELPFUL
 
 
@@ -202,7 +203,8 @@ def test_with_a_worker_the_rating_request_only_queues_the_rescore(settings, note
 
     default_task_backend.clear()
     note_rate(annotation=note, rater=make_user(), value=RatingValue.HELPFUL)
-    assert not NoteScore.objects.exists() and not ScoringRun.objects.exists()
+    assert not NoteScore.objects.exists()
+    assert not ScoringRun.objects.exists()
     (queued,) = default_task_backend.results
     assert queued.task.name == "rescore_notes_task"
     assert rescore_notes_task.call(*queued.args).startswith("Scored 1 rated note")
@@ -217,4 +219,5 @@ def test_a_queued_rescore_stops_when_a_later_run_counted_its_rating(note):
     later = timezone.now()
     assert rescore_notes_task.call(later.isoformat()).startswith("Scored")
     run = ScoringRun.objects.first()
-    assert (run.notes, run.ratings) == (1, 1) and run.finished_at >= run.started_at
+    assert (run.notes, run.ratings) == (1, 1)
+    assert run.finished_at >= run.started_at

@@ -34,7 +34,8 @@ def test_quotes_are_stored_with_offsets_into_body_text_and_resolved_speakers():
     assert okafor.text.startswith("Returning to the 2019 line")
     assert okafor.speaker_as_written == "Defence Minister Adaeze Okafor"
     assert okafor.verb == "said"
-    assert okafor.speaker == okafor.shown_speaker and not okafor.is_corrected
+    assert okafor.speaker == okafor.shown_speaker
+    assert not okafor.is_corrected
     assert Speaker.objects.get(slug="radomir-stastny").name == "Radomír Šťastný"
 
 
@@ -67,7 +68,8 @@ def test_a_revision_keeps_surviving_quotes_and_their_corrections():
     assert (result.kept, result.added, result.removed) == (1, 0, 1)
     article.refresh_from_db()
     kept = Quote.objects.get(article=article)
-    assert kept.pk == okafor.pk and "everybody" in kept.text
+    assert kept.pk == okafor.pk
+    assert "everybody" in kept.text
     assert article.body_text[kept.start : kept.end] == kept.text
     assert AttributionCorrection.objects.filter(quote=kept).count() == 1
     assert not AttributionCorrection.objects.filter(quote_id=envoy.pk).exists()
@@ -107,7 +109,8 @@ def test_short_common_phrases_are_not_linked_across_articles():
 def test_an_article_without_quotes_stores_none():
     article = make_article(body="A plain report of numbers: 14 crossing points, 30 days.")
     result = quotes_refresh(article=article)
-    assert result.found == 0 and not Quote.objects.exists()
+    assert result.found == 0
+    assert not Quote.objects.exists()
 
 
 # --- who said it ---------------------------------------------------------------------------------
@@ -142,7 +145,8 @@ def test_corrections_change_the_shown_speaker_and_keep_the_guess():
     assert quote.shown_speaker == machine
     attribution_correct(quote=quote, reader=second, speaker_name="  Priyanka   Raman ")
     quote.refresh_from_db()
-    assert quote.shown_speaker.name == "Priyanka Raman" and quote.speaker == machine
+    assert quote.shown_speaker.name == "Priyanka Raman"
+    assert quote.speaker == machine
     assert quote.is_corrected
     attribution_withdraw(quote=quote, reader=second)
     quote.refresh_from_db()

@@ -60,7 +60,8 @@ def test_rating_with_htmx_returns_the_card_extras_and_the_context_box(client, no
     html = response.content.decode()
     assert html.lstrip().startswith(f'<div class="claim-extras" id="note-extras-{note.public_id}"')
     assert 'value="helpful" class="rating-button" aria-pressed="true"' in html
-    assert "1 rating" in html and "your rating is counted" in html
+    assert "1 rating" in html
+    assert "your rating is counted" in html
     assert '<div id="reader-context" class="reader-context" hx-swap-oob="true">' in html
     assert NoteRating.objects.get().rater == reader
 
@@ -91,7 +92,8 @@ def test_a_second_vote_replaces_the_first_through_the_view(client, note, reader)
 def test_clearing_a_rating(client, note, reader):
     client.post(rate_url(note), {"value": "helpful"}, **HTMX)
     response = client.post(rate_url(note), {"value": "clear"}, **HTMX)
-    assert response.status_code == 200 and not NoteRating.objects.exists()
+    assert response.status_code == 200
+    assert not NoteRating.objects.exists()
 
 
 @pytest.mark.parametrize("visibility", ["private", "unlisted"])
@@ -121,7 +123,8 @@ def test_rating_ones_own_note_is_refused_with_the_reason(client, note):
     assert "your own note" in response.content.decode()
     assert response["HX-Reswap"] == "outerHTML"
     plain = client.post(rate_url(note), {"value": "helpful"})
-    assert plain.status_code == 403 and "your own note" in plain.content.decode()
+    assert plain.status_code == 403
+    assert "your own note" in plain.content.decode()
     assert not NoteRating.objects.exists()
 
 
@@ -134,7 +137,8 @@ def test_a_bad_value_is_a_400_with_the_reason(client, note, reader):
 
 def test_rating_needs_a_signed_in_reader_and_a_post(client, note):
     response = client.post(rate_url(note), {"value": "helpful"})
-    assert response.status_code == 302 and "login" in response["Location"]
+    assert response.status_code == 302
+    assert "login" in response["Location"]
     client.force_login(make_user())
     assert client.get(rate_url(note)).status_code == 405
     assert not NoteRating.objects.exists()
@@ -150,8 +154,10 @@ def test_cards_offer_rating_only_to_others_and_only_on_context_notes(client, art
     assert rate_url(note) not in own
     client.force_login(make_user())
     other = client.get(article.get_absolute_url()).content.decode()
-    assert rate_url(note) in other and rate_url(bare) not in other
-    assert "Said by <a" in other and "Adaeze Okafor" in other
+    assert rate_url(note) in other
+    assert rate_url(bare) not in other
+    assert "Said by <a" in other
+    assert "Adaeze Okafor" in other
 
 
 # --- attribution corrections -------------------------------------------------------------------
@@ -167,7 +173,8 @@ def test_correcting_with_htmx_returns_the_attribution_fragment(client, article, 
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith(f'<div class="attribution" id="attribution-{quote.pk}"')
-    assert "your answer is counted" in html and 'value="Priyanka Raman"' in html
+    assert "your answer is counted" in html
+    assert 'value="Priyanka Raman"' in html
     assert "Withdraw my answer" in html
     assert AttributionCorrection.objects.get().speaker.name == "Priyanka Raman"
 
@@ -176,7 +183,8 @@ def test_correcting_without_htmx_redirects_to_next(client, article, reader):
     quote = Quote.objects.in_article(article).first()
     target = f"{article.get_absolute_url()}#quote-item-{quote.pk}"
     response = client.post(attribution_url(quote), {"speaker": "Ana Lima", "next": target})
-    assert response.status_code == 302 and response["Location"] == target
+    assert response.status_code == 302
+    assert response["Location"] == target
     response = client.post(attribution_url(quote), {"action": "withdraw"})
     assert response["Location"] == quote.get_absolute_url()
     assert not AttributionCorrection.objects.exists()
@@ -189,7 +197,8 @@ def test_a_refused_correction_is_a_400_with_the_reason_and_writes_nothing(client
     assert response["HX-Retarget"] == f"#attribution-error-{quote.pk}"
     assert "Write the name" in response.content.decode()
     plain = client.post(attribution_url(quote), {"speaker": "x" * 500})
-    assert plain.status_code == 400 and "at most 120" in plain.content.decode()
+    assert plain.status_code == 400
+    assert "at most 120" in plain.content.decode()
     assert not AttributionCorrection.objects.exists()
 
 
@@ -217,11 +226,15 @@ def test_speaker_page_lists_quotes_across_articles_with_their_annotations(client
     response = client.get(reverse("claims:speaker", args=["adaeze-okafor"]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h1>Adaeze Okafor</h1>" in html and "2 quotes in 2 articles" in html
-    assert "Talks" in html and "Markets" in html
-    assert "Public context on the quote." in html and public.public_id in html
+    assert "<h1>Adaeze Okafor</h1>" in html
+    assert "2 quotes in 2 articles" in html
+    assert "Talks" in html
+    assert "Markets" in html
+    assert "Public context on the quote." in html
+    assert public.public_id in html
     assert "A private thought." not in html
-    assert response["Vary"] and "HX-Request" in response["Vary"]
+    assert response["Vary"]
+    assert "HX-Request" in response["Vary"]
     fragment = client.get(reverse("claims:speaker", args=["adaeze-okafor"]), **HTMX)
     assert "<html" not in fragment.content.decode()
     assert "Public context on the quote." in fragment.content.decode()
@@ -250,12 +263,16 @@ def test_claims_page_shows_each_claims_status(client, article):
     html = client.get(url).content.decode()
     assert html.count('class="claim-card ') == 3
     for label in ("Context shown", "Context proposed", "No context yet"):
-        assert 'class="claim-status' in html and label in html
-    assert "Said by" in html and "Adaeze Okafor" in html
+        assert 'class="claim-status' in html
+        assert label in html
+    assert "Said by" in html
+    assert "Adaeze Okafor" in html
     assert "readers who usually disagree" in html
     fragment = client.get(url, {"status": "proposed"}, **HTMX).content.decode()
-    assert "<html" not in fragment and fragment.count('class="claim-card ') == 1
-    assert "Proposed context." in fragment and "Shown context." not in fragment
+    assert "<html" not in fragment
+    assert fragment.count('class="claim-card ') == 1
+    assert "Proposed context." in fragment
+    assert "Shown context." not in fragment
 
 
 def test_claims_page_groups_overlapping_claims_and_hides_private_ones(client, article):
@@ -264,7 +281,8 @@ def test_claims_page_groups_overlapping_claims_and_hides_private_ones(client, ar
     make_context_note(article=article, exact=DISPLACED_CLAIM, visibility="private", note="Hidden")
     html = client.get(reverse("claims:article_claims", args=[article.slug])).content.decode()
     assert html.count('class="claim-card ') == 1
-    assert "Marked by 2 readers" in html and "Hidden" not in html
+    assert "Marked by 2 readers" in html
+    assert "Hidden" not in html
 
 
 def test_quote_page_shows_wording_differences_and_context_from_every_article(client, article):
@@ -272,8 +290,10 @@ def test_quote_page_shows_wording_differences_and_context_from_every_article(cli
     make_context_note(article=markets, exact="simply not feasible", note="Context from Markets.")
     quote = Quote.objects.in_article(article).first()
     html = client.get(quote.get_absolute_url()).content.decode()
-    assert "Also quoted in" in html and "Markets" in html
-    assert "<ins>" in html and "<del>" in html
+    assert "Also quoted in" in html
+    assert "Markets" in html
+    assert "<ins>" in html
+    assert "<del>" in html
     assert "Context from Markets." in html
     assert '— <a href="/speakers/adaeze-okafor/">Adaeze Okafor</a>' in html
 
@@ -281,13 +301,16 @@ def test_quote_page_shows_wording_differences_and_context_from_every_article(cli
 def test_rating_from_a_claims_page_keeps_posting_from_that_page(client, article, note, reader):
     claims_url = reverse("claims:article_claims", args=[article.slug])
     page = client.get(claims_url).content.decode()
-    assert 'name="from" value="page"' in page and f'name="next" value="{claims_url}"' in page
+    assert 'name="from" value="page"' in page
+    assert f'name="next" value="{claims_url}"' in page
     response = client.post(
         rate_url(note), {"value": "helpful", "from": "page", "next": claims_url}, **HTMX
     )
     html = response.content.decode()
-    assert 'name="from" value="page"' in html and f'name="next" value="{claims_url}"' in html
-    assert "reader-context" not in html and "Said by" not in html
+    assert 'name="from" value="page"' in html
+    assert f'name="next" value="{claims_url}"' in html
+    assert "reader-context" not in html
+    assert "Said by" not in html
 
 
 def test_a_correction_from_the_panel_answers_in_the_panels_words(client, article, reader):
@@ -297,11 +320,10 @@ def test_a_correction_from_the_panel_answers_in_the_panels_words(client, article
     from_panel = client.post(
         attribution_url(quote), {"speaker": "Adaeze Okafor", "in_panel": "1"}, **HTMX
     ).content.decode()
-    assert "machine’s guess;" not in from_panel and "1 reader answered" in from_panel
-    assert (
-        'name="in_panel" value="1"' in from_panel
-        and '<details class="attribution-fix">' in from_panel
-    )
+    assert "machine’s guess;" not in from_panel
+    assert "1 reader answered" in from_panel
+    assert 'name="in_panel" value="1"' in from_panel
+    assert '<details class="attribution-fix">' in from_panel
     from_page = client.post(attribution_url(quote), {"speaker": "Adaeze Okafor"}, **HTMX)
     html = from_page.content.decode()
     assert "machine’s guess; 1 reader answered" in html

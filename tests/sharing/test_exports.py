@@ -123,7 +123,8 @@ def export_bytes(article, user) -> bytes:
 def test_export_then_import_into_a_copy_gives_the_same_anchors(article, author):
     originals = annotate_variety(article, author)
     copy = make_article(title="Flood basins (copy)", body=BODY)
-    assert copy.body_text == article.body_text and copy.slug != article.slug
+    assert copy.body_text == article.body_text
+    assert copy.slug != article.slug
     reader = make_user("importer")
 
     report = annotations_import(article=copy, author=reader, data=export_bytes(article, author))
@@ -132,7 +133,8 @@ def test_export_then_import_into_a_copy_gives_the_same_anchors(article, author):
     imported = list(Annotation.objects.filter(article=copy))
     assert {fingerprint(a) for a in imported} == {fingerprint(a) for a in originals}
     for annotation in imported:
-        assert annotation.author == reader and annotation.visibility == "private"
+        assert annotation.author == reader
+        assert annotation.visibility == "private"
         assert annotation.anchor_method == "position"
         assert annotation.anchor_state == AnchorState.ANCHORED
         assert copy.body_text[annotation.start : annotation.end] == annotation.exact
@@ -154,8 +156,10 @@ def test_import_onto_an_edited_article_moves_fuzzes_and_orphans(article, author)
     by_kind = {a.kind: a for a in Annotation.objects.filter(article=edited)}
     assert by_kind["claim"].anchor_method == "quote"
     orphan = by_kind["question"]
-    assert orphan.anchor_state == AnchorState.ORPHANED and orphan.anchor_method == ""
-    assert orphan.exact == "Residents 🌊 near the quay" and orphan.note == "Which quay?"
+    assert orphan.anchor_state == AnchorState.ORPHANED
+    assert orphan.anchor_method == ""
+    assert orphan.exact == "Residents 🌊 near the quay"
+    assert orphan.note == "Which quay?"
     assert orphan.visibility == "public"
     for annotation in by_kind.values():
         if annotation.anchor_state == AnchorState.ANCHORED:
@@ -232,7 +236,8 @@ def test_w3c_samples_that_target_text_import_cleanly(corpora, author):
         article = make_article(title=f"Samples {path.name}", body=body, body_format="text")
         report = annotations_import(article=article, author=author, data=path.read_bytes())
         assert report.created == len(parsed.annotations), path.name
-        assert report.counts["orphaned"] == 0 and report.counts["fuzzy"] == 0, path.name
+        assert report.counts["orphaned"] == 0, path.name
+        assert report.counts["fuzzy"] == 0, path.name
         assert len(report.skipped) == len(parsed.skipped), path.name
         for annotation in Annotation.objects.filter(article=article):
             assert article.body_text[annotation.start : annotation.end] == annotation.exact
@@ -283,7 +288,8 @@ def test_a_late_bad_field_refuses_the_whole_upload(article, author):
     with pytest.raises(AnnotationImportError) as caught:
         annotations_import(article=article, author=author, data=upload)
     assert caught.value.path == "$[2].target.selector.prefix"
-    assert not Annotation.objects.exists() and not Tag.objects.exists()
+    assert not Annotation.objects.exists()
+    assert not Tag.objects.exists()
 
 
 def test_unknown_visibility_is_refused(article, author):
@@ -306,7 +312,8 @@ def test_importing_the_same_file_twice_adds_nothing_the_second_time(article, aut
     upload = json.dumps([w3c("two car parks"), w3c("not in the article")])
     first = annotations_import(article=article, author=author, data=upload)
     second = annotations_import(article=article, author=author, data=upload)
-    assert first.created == 2 and second.created == 0
+    assert first.created == 2
+    assert second.created == 0
     assert [row.reason for row in second.skipped] == [
         "already on this article (same words and note)"
     ] * 2
@@ -330,9 +337,11 @@ def test_fields_gloss_cannot_keep_are_reported_not_fatal(article, author):
     assert any("urn:isbn" in warning for warning in row.warnings)
     assert any("first 10 of 12 tags" in warning for warning in row.warnings)
     (skipped,) = report.skipped
-    assert skipped.path == "$[1]" and "10,001 characters" in skipped.reason
+    assert skipped.path == "$[1]"
+    assert "10,001 characters" in skipped.reason
     annotation = Annotation.objects.get()
-    assert annotation.note == "Kept note" and annotation.note_html == "<p>Kept note</p>"
+    assert annotation.note == "Kept note"
+    assert annotation.note_html == "<p>Kept note</p>"
     assert list(annotation.sources.values_list("url", flat=True)) == ["https://ok.example/"]
     assert annotation.tags.count() == 10
 
@@ -341,17 +350,21 @@ def test_imports_bump_the_readers_cache_stamp(article, author):
     before = article.annotations_changed_at
     annotations_import(article=article, author=author, data=json.dumps(w3c("two car parks")))
     article.refresh_from_db()
-    assert article.annotations_changed_at is not None and article.annotations_changed_at != before
+    assert article.annotations_changed_at is not None
+    assert article.annotations_changed_at != before
 
 
 def test_report_survives_a_session_round_trip_even_shortened(article, author):
     upload = json.dumps([w3c("two"), w3c("car"), w3c("parks"), w3c("words not there")])
     report = annotations_import(article=article, author=author, data=upload)
     full = ImportReport.from_dict(json.loads(json.dumps(report.to_dict())))
-    assert full.counts == report.counts and full.exact == report.exact and not full.shortened
+    assert full.counts == report.counts
+    assert full.exact == report.exact
+    assert not full.shortened
     short = ImportReport.from_dict(json.loads(json.dumps(report.to_dict(rows_per_group=1))))
     assert short.counts == {"exact": 3, "fuzzy": 0, "orphaned": 1, "skipped": 0}
-    assert len(short.exact) == 1 and short.shortened
+    assert len(short.exact) == 1
+    assert short.shortened
     assert short.summary() == report.summary()
 
 
@@ -366,7 +379,8 @@ def test_markdown_export_of_an_article(article, author):
     assert "Which quay?" not in public_only  # private
     assert "wetter century" not in public_only  # unlisted: never listed
     mine = article_markdown(article, author, base_url=BASE)
-    assert "Which quay?" in mine and "wetter century" in mine
+    assert "Which quay?" in mine
+    assert "wetter century" in mine
     assert "[Plan 2029](https://archive.example/2029) (disputes)" in mine
 
 
@@ -376,8 +390,10 @@ def test_markdown_export_of_a_reader_has_a_section_per_article(article, author):
     make_annotation(article=other, author=author, exact="9,000 cubic metres", note="Olympic pools?")
     text = reader_markdown(author, base_url=BASE)
     assert text.startswith("# Annotations by marta\n")
-    assert "\n## Flood basins\n" in text and "\n## Second story\n" in text
-    assert "\n### Claim\n" in text and "Olympic pools?" in text
+    assert "\n## Flood basins\n" in text
+    assert "\n## Second story\n" in text
+    assert "\n### Claim\n" in text
+    assert "Olympic pools?" in text
     assert "\n## Claim\n" not in text
 
 

@@ -16,7 +16,8 @@ def test_svg_is_well_formed_scalable_and_labelled():
     svg = qr_svg(URL)
     root = ET.fromstring(svg)
     assert root.tag == "svg"
-    assert "width" not in root.attrib and "height" not in root.attrib
+    assert "width" not in root.attrib
+    assert "height" not in root.attrib
     size = segno.make_qr(URL, error="m").symbol_size(border=QUIET_ZONE)[0]
     assert root.attrib["viewBox"] == f"0 0 {size} {size}"
     assert root.attrib["role"] == "img"

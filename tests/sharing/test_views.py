@@ -169,11 +169,14 @@ def test_reader_export_holds_only_the_readers_own(client, article, author, viewe
     annotate(article, viewers["other"], "public", note="someone else's")
     url = reverse("sharing:reader_export", args=[fmt])
     anonymous = client.get(url)
-    assert anonymous.status_code == 302 and reverse("accounts:login") in anonymous["Location"]
+    assert anonymous.status_code == 302
+    assert reverse("accounts:login") in anonymous["Location"]
     body = as_viewer(client, author).get(url).content.decode()
-    assert "mine, private" in body and "someone else" not in body
+    assert "mine, private" in body
+    assert "someone else" not in body
     body = as_viewer(client, viewers["other"]).get(url).content.decode()
-    assert "mine, private" not in body and "someone else" in body
+    assert "mine, private" not in body
+    assert "someone else" in body
 
 
 # --- link previews on the permalink page --------------------------------------------------------
@@ -220,7 +223,8 @@ def test_permalink_page_has_open_graph_and_twitter_tags_escaped(client, article,
     oembed = found["alternate:application/json+oembed"]["href"]
     parts = urlsplit(oembed)
     assert parts.path == reverse("sharing:oembed")
-    assert f"url={quote(permalink, safe='')}" in parts.query and "format=json" in parts.query
+    assert f"url={quote(permalink, safe='')}" in parts.query
+    assert "format=json" in parts.query
     assert client.get(oembed).status_code == 200
 
 
@@ -256,7 +260,8 @@ def test_share_control_offers_link_qr_and_the_original(client, article, author):
     assert field.get("value") == SITE + annotation.get_absolute_url()
     assert field.get("readonly") is not None
     copy = control.find(".//h:button[@data-share-copy]", NS)
-    assert copy.text == "Copy link" and copy.get("hidden") is not None  # shown by share.js
+    assert copy.text == "Copy link"
+    assert copy.get("hidden") is not None
     assert control.find(".//*[@role='status']", NS).get("aria-live") == "polite"
     native = control.find(".//h:li[@data-share-native-item]", NS)
     assert native.get("hidden") is not None  # only where navigator.share exists
@@ -265,7 +270,8 @@ def test_share_control_offers_link_qr_and_the_original(client, article, author):
     qr = control.find(".//h:details[@class='share-qr']", NS)
     assert (qr.get("hx-get"), qr.get("hx-trigger")) == (qr_url, "toggle once")
     assert qr.find(".//h:a", NS).get("href") == qr_url
-    assert control.find(".//h:img", NS) is None and control.find(".//h:svg", NS) is None
+    assert control.find(".//h:img", NS) is None
+    assert control.find(".//h:svg", NS) is None
     original = control.find(".//h:a[@class='share-original']", NS)
     assert original.get("href") == reverse("sharing:original", args=[annotation.public_id])
     assert "nofollow" in original.get("rel")
@@ -333,7 +339,8 @@ def test_card_is_a_1200_by_630_png_with_content(client, article, author):
     assert len(colours) > 50  # text is anti-aliased: a blank card has a handful of colours
     most_common = max(count for count, _ in colours)
     assert most_common < 0.9 * 1200 * 630
-    assert "public" in response["Cache-Control"] and "max-age=" in response["Cache-Control"]
+    assert "public" in response["Cache-Control"]
+    assert "max-age=" in response["Cache-Control"]
 
 
 def test_card_changes_when_the_note_changes_and_answers_304_when_unchanged(client, article, author):
@@ -363,7 +370,8 @@ def test_private_card_is_not_cached_by_shared_caches(client, article, author):
     client.force_login(author)
     response = client.get(reverse("sharing:card", args=[annotation.public_id]))
     assert response.status_code == 200
-    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
     assert "Cookie" in response["Vary"]
 
 
@@ -376,7 +384,8 @@ def test_qr_svg_is_a_standalone_svg_of_the_permalink(client, article, author):
     assert response["Content-Type"] == "image/svg+xml"
     svg = response.content.decode()
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" ')
-    assert 'role="img"' in svg and "<title>" in svg
+    assert 'role="img"' in svg
+    assert "<title>" in svg
     inline = client.get(reverse("sharing:qr_svg", args=[annotation.public_id]), **HTMX)
     assert inline["Content-Type"] == "text/html; charset=utf-8"
     assert inline.content.decode().startswith('<svg role="img" aria-label="QR code for the link')
@@ -417,10 +426,12 @@ def test_oembed_describes_a_rich_embed(client, article, author):
     assert response["Content-Type"] == "application/json"
     assert response["Access-Control-Allow-Origin"] == "*"
     data = json.loads(response.content)
-    assert data["version"] == "1.0" and data["type"] == "rich"
+    assert data["version"] == "1.0"
+    assert data["type"] == "rich"
     assert data["provider_name"] == "Gloss"
     assert data["author_name"] == "author"
-    assert annotation.exact in data["title"] and article.title in data["title"]
+    assert annotation.exact in data["title"]
+    assert article.title in data["title"]
     embed_url = SITE + reverse("sharing:embed", args=[annotation.public_id])
     iframe = parse(data["html"]).find(".//h:iframe", NS)
     assert iframe.get("src") == embed_url
@@ -432,7 +443,8 @@ def test_oembed_describes_a_rich_embed(client, article, author):
     assert (data["thumbnail_width"], data["thumbnail_height"]) == (1200, 630)
     # The embed URL itself is accepted too, and the consumer's size limits are respected.
     small = client.get(reverse("sharing:oembed"), {"url": embed_url, "maxwidth": "320"}).json()
-    assert small["width"] == 320 and 'width="320"' in small["html"]
+    assert small["width"] == 320
+    assert 'width="320"' in small["html"]
     assert small["height"] == data["height"]
     huge = client.get(reverse("sharing:oembed"), {"url": embed_url, "maxwidth": "5000"}).json()
     assert huge["width"] == data["width"]
@@ -478,7 +490,8 @@ def test_markdown_export_downloads_with_links_back(client, article, author):
     assert f"> {annotation.exact}" in text
     assert "The **third** pause; see the minutes." in text
     assert f"[Permalink]({SITE}{annotation.get_absolute_url()})" in text
-    assert f"({SITE}{article.get_absolute_url()})" in text and f"({SOURCE_URL})" in text
+    assert f"({SITE}{article.get_absolute_url()})" in text
+    assert f"({SOURCE_URL})" in text
 
 
 def test_jsonld_export_names_permalinks_and_the_revision(client, article, author):
@@ -495,7 +508,8 @@ def test_jsonld_export_names_permalinks_and_the_revision(client, article, author
     assert target["source"]["id"] == SITE + article.get_absolute_url()
     assert target["source"]["via"] == SOURCE_URL
     revision = annotation.revision
-    assert revision is not None and revision.number == 1
+    assert revision is not None
+    assert revision.number == 1
     assert target["state"]["type"] == "TimeState"
     revisions = reverse("articles:revisions", args=[article.slug])
     assert target["state"]["cached"] == f"{SITE}{revisions}?to=1"
@@ -549,14 +563,16 @@ def test_import_form_full_page_and_fragment(client, article, author):
     url = reverse("sharing:import", args=[article.slug])
     page = client.get(url)
     html = page.content.decode()
-    assert page.status_code == 200 and html.lstrip().startswith("<!doctype html>")
+    assert page.status_code == 200
+    assert html.lstrip().startswith("<!doctype html>")
     assert 'enctype="multipart/form-data"' in html
     private = parse(html).find(".//h:input[@name='visibility'][@value='private']", NS)
     assert private.get("checked") is not None  # imports are private unless chosen otherwise
     fragment = client.get(url, **HTMX).content.decode()
     assert fragment.lstrip().startswith('<div id="import-panel"')
     assert "<!doctype" not in fragment
-    assert page["Vary"] and "HX-Request" in page["Vary"]
+    assert page["Vary"]
+    assert "HX-Request" in page["Vary"]
 
 
 def test_import_then_report_after_redirect(client, article, author):
@@ -565,10 +581,13 @@ def test_import_then_report_after_redirect(client, article, author):
     response = client.post(
         url, {"file": upload(w3c_file(article, "the third pause")), "visibility": "unlisted"}
     )
-    assert response.status_code == 302 and response["Location"] == url + "?report=1"
+    assert response.status_code == 302
+    assert response["Location"] == url + "?report=1"
     annotation = Annotation.objects.get()
-    assert annotation.author == author and annotation.visibility == "unlisted"
-    assert annotation.anchor_method == "position" and annotation.note == "Imported note"
+    assert annotation.author == author
+    assert annotation.visibility == "unlisted"
+    assert annotation.anchor_method == "position"
+    assert annotation.note == "Imported note"
     report = client.get(response["Location"]).content.decode()
     assert "Imported 1 note" in report
     assert reverse("annotations:permalink", args=[annotation.public_id]) in report
@@ -587,10 +606,12 @@ def test_import_with_htmx_returns_the_report_fragment(client, article, author):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="import-panel"')
-    assert "Imported 1 note" in html and "<h3>Orphaned</h3>" in html
+    assert "Imported 1 note" in html
+    assert "<h3>Orphaned</h3>" in html
     annotation = Annotation.objects.get()
     assert annotation.anchor_state == AnchorState.ORPHANED
-    assert annotation.visibility == "private" and annotation.exact == "words not present"
+    assert annotation.visibility == "private"
+    assert annotation.exact == "words not present"
 
 
 def test_malformed_upload_is_refused_with_the_json_path_and_nothing_written(
@@ -637,7 +658,9 @@ def test_export_links_for_an_article_and_for_a_reader(rf, article, author):
     jsonld = reverse("sharing:article_export", args=[article.slug, "jsonld"])
     importer = reverse("sharing:import", args=[article.slug])
     anonymous = render(article=article)
-    assert md in anonymous and jsonld in anonymous and importer not in anonymous
+    assert md in anonymous
+    assert jsonld in anonymous
+    assert importer not in anonymous
     assert importer in render(article=article, user=author)
     mine = render(user=author)
     assert reverse("sharing:reader_export", args=["md"]) in mine

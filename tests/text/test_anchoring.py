@@ -81,7 +81,8 @@ def test_text_moved_by_an_insertion_before_it_is_found_by_quote():
 def test_quote_alone_without_position_or_context_anchors_to_an_occurrence():
     anchor = locate(ARTICLE, exact="dredging licence")
     assert anchored_text(ARTICLE, anchor) == "dredging licence"
-    assert anchor is not None and anchor.method == "quote"
+    assert anchor is not None
+    assert anchor.method == "quote"
 
 
 def test_repeated_quote_is_told_apart_by_its_context():
@@ -97,7 +98,8 @@ def test_repeated_quote_is_told_apart_by_its_context():
     expected = span_of(edited, "the report", 6)
     with_position = locate(edited, **selector)
     without_position = locate(edited, **{**selector, "start": None, "end": None})
-    assert with_position is not None and without_position is not None
+    assert with_position is not None
+    assert without_position is not None
     assert (with_position.start, with_position.end) == expected
     assert (without_position.start, without_position.end) == expected
 
@@ -107,7 +109,8 @@ def test_nearest_of_identical_candidates_wins_when_context_cannot_decide():
     start = 8 * 17  # the 18th "abc"
     selector = selector_for(text, start, start + 3)
     anchor = locate("--" + text, **selector)
-    assert anchor is not None and anchor.start == start + 2
+    assert anchor is not None
+    assert anchor.start == start + 2
 
 
 def test_position_is_not_trusted_when_another_occurrence_took_its_place():
@@ -166,7 +169,8 @@ def test_typo_fixed_inside_the_quote_anchors_fuzzily_on_the_new_text():
     start, end = span_of(text, "to discuss the dredigng licence")
     selector = selector_for(text, start, end)
     anchor = locate(ARTICLE, **selector)
-    assert anchor is not None and anchor.method == "fuzzy"
+    assert anchor is not None
+    assert anchor.method == "fuzzy"
     assert anchored_text(ARTICLE, anchor) == "to discuss the dredging licence"
     assert 0.9 < anchor.score < 1.0
 

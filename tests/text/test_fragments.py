@@ -130,7 +130,8 @@ def test_repeat_in_the_middle_may_need_both_prefix_and_suffix():
     url = link_for(text, "said no", occurrence=2)
     assert lands_on(text, url, "said no", occurrence=2)
     directive = parse_text_directive(url)
-    assert directive.prefix and directive.suffix
+    assert directive.prefix
+    assert directive.suffix
 
 
 def test_repeated_heading_like_quote_in_a_long_text():

@@ -55,7 +55,8 @@ def test_offsets_cover_the_words_inside_the_marks():
     text = "Intro. “We will not go back,” she said."
     quote = only(text)
     assert text[quote.start : quote.end] == quote.text == "We will not go back,"
-    assert text[quote.start - 1] == "“" and text[quote.end] == "”"
+    assert text[quote.start - 1] == "“"
+    assert text[quote.end] == "”"
     assert quote.parts == ((quote.start, quote.end),)
 
 
@@ -447,7 +448,9 @@ def test_any_text_gives_well_formed_quotes(text):
     for quote in everything:
         assert 0 <= quote.start <= quote.end <= len(text)
         assert quote.start > previous_end or quote.start == quote.end
-        assert quote.parts and quote.parts[0][0] == quote.start and quote.parts[-1][1] == quote.end
+        assert quote.parts
+        assert quote.parts[0][0] == quote.start
+        assert quote.parts[-1][1] == quote.end
         assert quote.text == " ".join(text[start:end] for start, end in quote.parts)
         assert quote.kind in ("speech", "scare", "title")
         previous_end = quote.end

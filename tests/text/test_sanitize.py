@@ -93,10 +93,6 @@ def test_xss_vector_inside_markdown_link_syntax_is_neutralised(vector):
     assert_safe(rendered, NOTE_TAGS, NOTE_ATTRIBUTES)
 
 
-def test_there_are_at_least_forty_vectors():
-    assert len({v.payload for v in XSS_VECTORS}) >= 40
-
-
 def test_raw_html_in_a_note_is_shown_as_text():
     rendered = render_note("Try <script>alert(1)</script> and <b>bold</b>")
     assert "<script" not in rendered
@@ -297,7 +293,8 @@ def test_cleaning_is_safe_idempotent_and_countable_without_a_parser(html):
     assert clean_article_html(cleaned) == cleaned
     # The identity highlight.render relies on: the text between tags is the parser's text.
     between_tags = "".join(TAG_SPLIT.split(cleaned)[0::2])
-    assert "<" not in between_tags and ">" not in between_tags
+    assert "<" not in between_tags
+    assert ">" not in between_tags
     assert canonical_text(cleaned) == unescape(between_tags)
 
 

@@ -132,4 +132,5 @@ def test_canonicalisation_is_idempotent(
     once = canonicalize_url(url)
     assert canonicalize_url(once) == once
     assert "#" not in once
-    assert "utm_source" not in once and "fbclid" not in once
+    assert "utm_source" not in once
+    assert "fbclid" not in once

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "newsapp.reader",
     "newsapp.articles",
     "newsapp.annotations",
     "newsapp.accounts",
@@ -67,6 +68,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+]
+
+# What the reader page is made of, in order (see newsapp/reader/layers.py): each layer marks
+# the article body and contributes fragments to the page's slots.
+GLOSS_READER_LAYERS = [
+    "newsapp.articles.layer.ArticleLayer",
+    "newsapp.annotations.layer.AnnotationsLayer",
+    "newsapp.sharing.layer.SharingLayer",
+    "newsapp.claims.layer.ClaimsLayer",
 ]
 
 ROOT_URLCONF = "newsapp.urls"

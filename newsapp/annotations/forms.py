@@ -32,6 +32,7 @@ class NoteFieldsForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "economy, needs-source"}),
     )
     visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PUBLIC)
+    max_sources = MAX_SOURCES  # the source rows' "add another" stops here (the template says so)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,7 +28,7 @@ from newsapp.text.anchoring import Anchor, locate_many, selector_for
 from newsapp.text.diff import DiffOp, word_diff
 
 from .models import AnchorState, Annotation, Visibility
-from .services import anchor_selection, ensure_author, mark_annotations_changed
+from .services import anchor_selection, ensure_author
 
 OUTCOMES = ("kept", "moved", "adjusted", "orphaned")
 REATTACHED = "manual"
@@ -104,12 +104,12 @@ class ReanchorReport:
         return result
 
 
-def summary_for(reanchor_counts: dict | None, user) -> ReanchorCounts:
-    """The counts a reader may see, from a revision's stored ``reanchor_counts``."""
-    reanchor_counts = reanchor_counts or {}
-    counts = ReanchorCounts.from_dict(reanchor_counts.get("public"))
+def summary_for(stored: dict | None, user) -> ReanchorCounts:
+    """The counts a reader may see, from what a revision stored of the re-anchoring."""
+    stored = stored or {}
+    counts = ReanchorCounts.from_dict(stored.get("public"))
     if user is not None and user.is_authenticated:
-        counts = counts + ReanchorCounts.from_dict(reanchor_counts.get("own", {}).get(str(user.pk)))
+        counts = counts + ReanchorCounts.from_dict(stored.get("own", {}).get(str(user.pk)))
     return counts
 
 
@@ -318,5 +318,5 @@ def annotation_reattach(
     annotation.anchor_method = REATTACHED
     annotation.revision = article.revisions.order_by("-number").first()
     annotation.save()
-    mark_annotations_changed(article)
+    article.mark_annotations_changed()
     return annotation

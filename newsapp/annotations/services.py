@@ -1,15 +1,18 @@
-"""Writes to annotations. Views call these; nothing else writes annotations."""
+"""Writes to annotations. Views call these; nothing else writes annotations.
+
+Every write stamps the article (`Article.mark_annotations_changed`) so the reader's cache
+shows it at once."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from newsapp import ratelimit
 from newsapp.text.anchoring import locate, selector_for
 from newsapp.text.sanitize import clean_plain_text, render_note
 
@@ -22,10 +25,6 @@ MAX_TAGS = 10
 MAX_TAG_CHARS = 40
 MAX_SOURCE_TITLE_CHARS = 300
 RATE_LIMIT_PER_MINUTE = 60
-
-
-class RateLimited(Exception):
-    """The reader created too many annotations too quickly."""
 
 
 @dataclass(frozen=True)
@@ -96,16 +95,16 @@ def earlier_submission(author, submission_token: str) -> Annotation | None:
     return Annotation.objects.filter(author=author, submission_token=submission_token).first()
 
 
-def check_rate_limit(author) -> None:
-    since = timezone.now() - timedelta(minutes=1)
-    if (
-        Annotation.objects.filter(author=author, created_at__gte=since).count()
-        >= RATE_LIMIT_PER_MINUTE
-    ):
-        raise RateLimited(
-            f"You have added {RATE_LIMIT_PER_MINUTE} annotations in the last minute. "
-            "Take a breath and try again shortly."
-        )
+def rate_limited(author):
+    """Counts one annotation or reply by `author` (RateLimited past the limit); a write that
+    then fails is not counted."""
+    return ratelimit.counted(
+        "annotate",
+        author.pk,
+        limit=RATE_LIMIT_PER_MINUTE,
+        message=f"You have added {RATE_LIMIT_PER_MINUTE} annotations in the last minute. "
+        "Take a breath and try again shortly.",
+    )
 
 
 def anchor_selection(
@@ -163,17 +162,37 @@ def annotation_create(
     existing = earlier_submission(author, submission_token)
     if existing is not None:
         return existing
-    check_rate_limit(author)
+    with rate_limited(author):
+        return _create(
+            article=article,
+            author=author,
+            selection={
+                "exact": exact,
+                "prefix": prefix,
+                "suffix": suffix,
+                "start": start,
+                "end": end,
+            },
+            kind=kind,
+            note=note,
+            tags=tags or [],
+            sources=sources or [],
+            visibility=visibility,
+            submission_token=submission_token,
+        )
+
+
+def _create(
+    *, article, author, selection: dict, kind, note, tags, sources, visibility, submission_token
+) -> Annotation:
     if kind not in Kind.values:
         raise ValidationError({"kind": "Choose highlight, note, question, claim or quote."})
     if visibility not in Visibility.values:
         raise ValidationError({"visibility": "Choose private, unlisted or public."})
     note = validate_note(note)
-    tags = clean_tags(tags or [])
-    sources = clean_sources(sources or [])
-    selectors = anchor_selection(
-        article.body_text, exact=exact, prefix=prefix, suffix=suffix, start=start, end=end
-    )
+    tags = clean_tags(tags)
+    sources = clean_sources(sources)
+    selectors = anchor_selection(article.body_text, **selection)
     annotation = Annotation(
         article=article,
         author=author,
@@ -191,7 +210,7 @@ def annotation_create(
         with transaction.atomic():
             annotation.save()
             replace_tags_and_sources(annotation, tags, sources)
-            mark_annotations_changed(article)
+            article.mark_annotations_changed()
     except IntegrityError:
         # Two identical submissions raced; the first one won and is the answer.
         existing = earlier_submission(author, submission_token)
@@ -199,14 +218,6 @@ def annotation_create(
             raise
         return existing
     return annotation
-
-
-def mark_annotations_changed(article) -> None:
-    """New cache key for the article's marked-up body (see reader.cached_marks)."""
-    article.annotations_changed_at = timezone.now()
-    type(article).objects.filter(pk=article.pk).update(
-        annotations_changed_at=article.annotations_changed_at
-    )
 
 
 def ensure_author(annotation: Annotation, user) -> None:
@@ -239,7 +250,7 @@ def annotation_update(
     annotation.visibility = visibility
     annotation.save()
     replace_tags_and_sources(annotation, tags, sources)
-    mark_annotations_changed(annotation.article)
+    annotation.article.mark_annotations_changed()
     return annotation
 
 
@@ -249,7 +260,7 @@ def annotation_delete(*, annotation: Annotation, user) -> Annotation:
     annotation.deleted_at = timezone.now()
     with transaction.atomic():
         annotation.save(update_fields=["deleted_at", "updated_at"])
-        mark_annotations_changed(annotation.article)
+        annotation.article.mark_annotations_changed()
     return annotation
 
 
@@ -258,7 +269,7 @@ def annotation_restore(*, annotation: Annotation, user) -> Annotation:
     annotation.deleted_at = None
     with transaction.atomic():
         annotation.save(update_fields=["deleted_at", "updated_at"])
-        mark_annotations_changed(annotation.article)
+        annotation.article.mark_annotations_changed()
     return annotation
 
 
@@ -282,16 +293,16 @@ def reply_create(
         # Reply forms are cached per viewer, so one token can serve two different replies
         # (two tabs, say): keep both rather than lose the second.
         submission_token = ""
-    check_rate_limit(author)
-    reply = Annotation.objects.create(
-        article_id=parent.article_id,
-        author=author,
-        parent=parent,
-        kind=Kind.NOTE,
-        note=note,
-        note_html=render_note(note),
-        visibility=Visibility.PUBLIC,
-        submission_token=submission_token,
-    )
-    mark_annotations_changed(parent.article)
+    with rate_limited(author):
+        reply = Annotation.objects.create(
+            article_id=parent.article_id,
+            author=author,
+            parent=parent,
+            kind=Kind.NOTE,
+            note=note,
+            note_html=render_note(note),
+            visibility=Visibility.PUBLIC,
+            submission_token=submission_token,
+        )
+        parent.article.mark_annotations_changed()
     return reply

@@ -9,6 +9,7 @@ app_name = "annotations"
 urlpatterns = [
     path("articles/<slug:slug>/annotate/", views.annotation_new, name="new"),
     path("articles/<slug:slug>/annotations/", views.annotation_create, name="create"),
+    path("articles/<slug:slug>/notes/", views.notes_page, name="notes"),
     path("annotations/preview/", views.note_preview, name="preview"),
     path("notes/", views.my_notes, name="mine"),
     path("notes/trash/", views.trash, name="trash"),

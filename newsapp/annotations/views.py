@@ -3,31 +3,28 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import reswap, retarget
 
 from newsapp.articles.models import Article
-from newsapp.formerrors import add_service_errors
+from newsapp.ratelimit import RateLimited
+from newsapp.reader.page import ReaderPage, reader_context
 from newsapp.text.sanitize import render_note
+from newsapp.web import add_service_errors, render_htmx
 
 from . import reanchor, services
+from .cards import annotation_for_permalink, note_with_details
 from .forms import AnnotationForm, NoteFieldsForm, ReattachForm, ReplyForm
+from .layer import REMEMBERED_VISIBILITY, ReaderNotes, notes_page_number
 from .models import Annotation, Kind
-from .reader import (
-    REMEMBERED_VISIBILITY,
-    annotation_for_permalink,
-    note_with_details,
-    reader_context,
-)
 
 
 def render_changed(request, article, *, toast="", undo=None):
-    """The HTMX answer to any change: the body with its marks, plus the notes and counters."""
-    context = reader_context(request, article) | {"toast": toast, "undo": undo}
-    return render(request, "annotations/_changed.html", context)
+    """The HTMX answer to any change: the body with its marks, and out of band every part of
+    the reader page that depends on them (notes, counts, context...)."""
+    context = reader_context(request, article, toast=toast, undo=undo)
+    return render(request, "reader/page.html#changed", context)
 
 
 def changed(request, annotation: Annotation, message: str):
@@ -52,19 +49,19 @@ def own_annotation(request, public_id: str) -> Annotation:
     return annotation
 
 
-def form_error_response(
-    request, template: str, context: dict, *, target: str, status=400, swap="innerHTML"
-):
-    """A refused form, with its reasons, swapped where the form is (not where success goes)."""
-    response = render(request, template, context, status=status)
-    if request.htmx:
-        response = reswap(retarget(response, target), swap)
-    return response
+@require_GET
+def notes_page(request, slug: str):
+    """A further page of the margin's note cards ("Show more notes"), for the reader's filter;
+    without HTMX, the reader page showing it."""
+    article = get_object_or_404(Article, slug=slug)
+    if not request.htmx:
+        return redirect(f"{article.get_absolute_url()}?{request.GET.urlencode()}#notes")
+    page = ReaderPage(request, article)
+    return HttpResponse(ReaderNotes(page, notes_page_number(request.GET)).notes_html)
 
 
 @login_required
 @require_GET
-@vary_on_headers("HX-Request")
 def annotation_new(request, slug: str):
     """The annotate form: inline (HTMX) beside a selection, or a page that works without JS."""
     article = get_object_or_404(Article, slug=slug)
@@ -74,11 +71,8 @@ def annotation_new(request, slug: str):
         if key in request.GET
     }
     initial.setdefault("visibility", request.session.get(REMEMBERED_VISIBILITY, "public"))
-    form = AnnotationForm(initial=initial)
-    context = {"article": article, "form": form}
-    if request.htmx:
-        return render(request, "annotations/new.html#annotate_form", context)
-    return render(request, "annotations/new.html", context)
+    context = {"article": article, "form": AnnotationForm(initial=initial)}
+    return render_htmx(request, "annotations/new.html", context, partial="annotate_form")
 
 
 @login_required
@@ -105,21 +99,27 @@ def annotation_create(request, slug: str):
                 visibility=data["visibility"],
                 submission_token=data["submission_token"],
             )
-        except services.RateLimited as error:
+        except RateLimited as error:
             form.add_error(None, str(error))
-            return form_error_response(
-                request, template_for(request), context, target="#annotate-panel", status=429
-            )
+            status = 429
         except ValidationError as error:
             add_service_errors(form, error)
+            status = 400
         else:
             request.session[REMEMBERED_VISIBILITY] = annotation.visibility
             return changed(request, annotation, f"{annotation.get_kind_display()} saved.")
-    return form_error_response(request, template_for(request), context, target="#annotate-panel")
-
-
-def template_for(request) -> str:
-    return "annotations/new.html#annotate_form" if request.htmx else "annotations/new.html"
+    else:
+        status = 400
+    # Refused: the form again with its reasons, where the form is (not where success goes).
+    return render_htmx(
+        request,
+        "annotations/new.html",
+        context,
+        partial="annotate_form",
+        status=status,
+        target="#annotate-panel",
+        swap="innerHTML",
+    )
 
 
 @require_POST
@@ -131,7 +131,6 @@ def note_preview(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
 def annotation_edit(request, public_id: str):
     annotation = own_annotation(request, public_id)
     article = annotation.article
@@ -165,14 +164,14 @@ def annotation_edit(request, public_id: str):
                 return changed(request, annotation, "Changes saved.")
     context = {"annotation": annotation, "article": article, "form": form}
     if not form.is_bound:
-        template = "annotations/edit.html#edit_form" if request.htmx else "annotations/edit.html"
-        return render(request, template, context)
-    return form_error_response(
+        return render_htmx(request, "annotations/edit.html", context, partial="edit_form")
+    return render_htmx(
         request,
-        "annotations/edit.html#edit_form" if request.htmx else "annotations/edit.html",
+        "annotations/edit.html",
         context,
+        partial="edit_form",
+        status=400,
         target=f"#note-{annotation.public_id}",
-        swap="outerHTML",
     )
 
 
@@ -215,14 +214,17 @@ def annotation_reattach(request, public_id: str):
                 add_service_errors(form, error)
             else:
                 return changed(request, annotation, "Note re-attached.")
-        if request.htmx:
-            # The words came from a selection in the reader: say why there, keep the page.
-            response = render(
-                request, "annotations/_fragments.html#reattach_error", {"form": form}, status=400
-            )
-            return reswap(retarget(response, "#toast"), "innerHTML")
+        # From a selection in the reader (HTMX): say why in a toast, keep the page.
         context = {"annotation": annotation, "article": article, "form": form}
-        return render(request, "annotations/reattach.html", context, status=400)
+        return render_htmx(
+            request,
+            "annotations/reattach.html",
+            context,
+            partial="reattach_error",
+            status=400,
+            target="#toast",
+            swap="innerHTML",
+        )
     context = {"annotation": annotation, "article": article, "form": form}
     return render(request, "annotations/reattach.html", context)
 
@@ -241,7 +243,7 @@ def reply_create(request, public_id: str):
                 note=form.cleaned_data["note"],
                 submission_token=form.cleaned_data["submission_token"],
             )
-        except services.RateLimited as error:
+        except RateLimited as error:
             form.add_error(None, str(error))
             status = 429
         except ValidationError as error:
@@ -254,14 +256,16 @@ def reply_create(request, public_id: str):
     else:
         status = 400
     context = {"note": parent, "reply_form": form}
-    response = render(request, "annotations/_fragments.html#reply_form", context, status=status)
-    if request.htmx:
-        return reswap(retarget(response, f"#reply-{parent.public_id}"), "outerHTML")
-    return response
+    return render_htmx(
+        request,
+        "annotations/_fragments.html#reply_form",
+        context,
+        status=status,
+        target=f"#reply-{parent.public_id}",
+    )
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def permalink(request, public_id: str):
     """The article opened at one annotation; for HTMX, just that note's card."""
     annotation = annotation_for_permalink(public_id, request.user)
@@ -274,14 +278,13 @@ def permalink(request, public_id: str):
             "note": note_with_details(annotation, request.user),
             "article": annotation.article,
         }
-        return render(request, "annotations/_fragments.html#note_card", context)
+        return render_htmx(request, "annotations/_fragments.html#note_card", context)
     context = reader_context(request, annotation.article, target=annotation)
-    return render(request, "articles/detail.html", context)
+    return render_htmx(request, "reader/page.html", context)
 
 
 @login_required
 @require_GET
-@vary_on_headers("HX-Request")
 def my_notes(request):
     kind = request.GET.get("kind", "")
     tag = request.GET.get("tag", "").strip().lower()
@@ -309,8 +312,7 @@ def my_notes(request):
             )
         ),
     }
-    template = "annotations/my_notes.html"
-    return render(request, f"{template}#note_list" if request.htmx else template, context)
+    return render_htmx(request, "annotations/my_notes.html", context, partial="note_list")
 
 
 @login_required

@@ -58,7 +58,7 @@ class ArticleRevisionAdmin(admin.ModelAdmin):
         "source_url",
         "words_added",
         "words_removed",
-        "reanchor_counts",
+        "followed",
         "body_html",
         "body_text",
         "created_at",

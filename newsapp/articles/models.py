@@ -23,17 +23,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by(models.F("published_at").desc(nulls_last=True), "-created_at")
 
     def for_library(self) -> ArticleQuerySet:
-        """Library rows: no bodies, plus the public annotation count, in one query."""
-        return self.defer("body_html", "body_text").annotate(
-            public_annotation_count=Count(
-                "annotations",
-                filter=Q(
-                    annotations__visibility="public",
-                    annotations__deleted_at__isnull=True,
-                    annotations__parent__isnull=True,
-                ),
-            )
-        )
+        """Library rows, without their bodies (reader layers add what cards show of them)."""
+        return self.defer("body_html", "body_text")
 
     def matching_urls(self, urls: list[str]) -> ArticleQuerySet:
         """Articles already imported from any of these addresses (as given or canonical)."""
@@ -105,6 +96,14 @@ class Article(models.Model):
     def can_check_for_changes(self) -> bool:
         return bool(self.source_url)
 
+    def mark_annotations_changed(self) -> None:
+        """Stamp a change to anything a reader layer shows on this article (notes, quotes,
+        ratings): the reader's cache key (`reader.cache`) changes with it."""
+        self.annotations_changed_at = timezone.now()
+        Article.objects.filter(pk=self.pk).update(
+            annotations_changed_at=self.annotations_changed_at
+        )
+
 
 class RevisionOrigin(models.TextChoices):
     IMPORT = "import", "Imported"
@@ -115,8 +114,9 @@ class RevisionOrigin(models.TextChoices):
 class ArticleRevision(models.Model):
     """Every body an article has had, the current one included.
 
-    A revision after the first stores what changed (words added and removed) and how the
-    annotations re-anchored on it, so the reader shows both without recomputing.
+    A revision after the first stores what changed (words added and removed) and what the
+    reader layers made of it (how annotations re-anchored), so the reader shows both without
+    recomputing.
     """
 
     article = models.ForeignKey(Article, related_name="revisions", on_delete=models.CASCADE)
@@ -130,10 +130,11 @@ class ArticleRevision(models.Model):
     source_url = models.URLField(max_length=2000, blank=True, help_text="Where it was fetched.")
     words_added = models.PositiveIntegerField(default=0)
     words_removed = models.PositiveIntegerField(default=0)
-    reanchor_counts = models.JSONField(
+    followed = models.JSONField(
         default=dict,
         blank=True,
-        help_text="How annotations re-anchored: {'public': counts, 'own': {author id: counts}}.",
+        help_text="What each reader layer reported when it followed this revision, by layer "
+        "name (annotations: how they re-anchored, {'public': counts, 'own': {author id: counts}}).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,9 +1,10 @@
 """New revisions of an article: re-fetch it or re-import its text, keep every annotation.
 
 A change stores a new ArticleRevision with what changed (words added and removed), replaces
-the article's body, re-anchors every annotation onto it and stores the re-anchoring summary on
-the revision, all in one transaction: a refresh that fails anywhere leaves the article, its
-revisions and its annotations exactly as they were. Text that did not change stores nothing.
+the article's body and lets every reader layer follow it (`reader.layers.follow_revision`:
+annotations re-anchor, quotes are found again), storing what they report on the revision, all
+in one transaction: a refresh that fails anywhere leaves the article, its revisions and its
+annotations exactly as they were. Text that did not change stores nothing.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from newsapp.annotations.reanchor import ReanchorCounts, reanchor_annotations
-from newsapp.claims.services import QuotesRefreshResult, quotes_refresh
+from newsapp.reader import layers
 from newsapp.text.diff import diff_html, diff_stats, word_diff
 from newsapp.text.extract import word_count
 
@@ -36,8 +36,8 @@ from .services import (
 class RevisionResult:
     article: Article
     revision: ArticleRevision | None  # the new revision; None when nothing changed
-    counts: ReanchorCounts | None = None  # every annotation's outcome, private ones included
-    quotes: QuotesRefreshResult | None = None
+    # What each reader layer made of it (every annotation's outcome, private ones included).
+    followed: layers.Followed | None = None
 
     @property
     def changed(self) -> bool:
@@ -53,11 +53,8 @@ class RevisionResult:
             f"Revision {revision.number}: {revision.words_added} words added, "
             f"{revision.words_removed} removed."
         )
-        sentence = self.counts.sentence() if with_notes and self.counts is not None else ""
-        if sentence:
-            text += f" {sentence[0].upper()}{sentence[1:]}."
-        if with_notes and self.quotes is not None:
-            text += f" Quotes: {self.quotes.describe()}"
+        if with_notes and self.followed is not None:
+            text = f"{text} {self.followed.describe()}".rstrip()
         return text
 
 
@@ -99,16 +96,7 @@ def article_revise(
             words_added=stats.words_added,
             words_removed=stats.words_removed,
         )
-        report = reanchor_annotations(
-            article=current,
-            revision=revision,
-            old_text=current.body_text,
-            new_text=prepared.body_text,
-            ops=ops,
-        )
-        revision.reanchor_counts = report.as_json()
-        revision.save(update_fields=["reanchor_counts"])
-
+        old_text = current.body_text
         current.title = prepared.title
         current.body_html = prepared.body_html
         current.body_text = prepared.body_text
@@ -119,10 +107,16 @@ def article_revise(
             current.published_at = published_at
         current.annotations_changed_at = timezone.now()
         current.save()
-        # Quotes are found again on the new text; those that survive keep their id and so
-        # the readers' attribution corrections.
-        quotes = quotes_refresh(article=current)
-    return RevisionResult(article=current, revision=revision, counts=report.total, quotes=quotes)
+        followed = layers.follow_revision(
+            article=current,
+            revision=revision,
+            old_text=old_text,
+            new_text=prepared.body_text,
+            ops=ops,
+        )
+        revision.followed = followed.stored()
+        revision.save(update_fields=["followed"])
+    return RevisionResult(article=current, revision=revision, followed=followed)
 
 
 def article_refresh(*, article: Article, on_progress: Progress = no_progress) -> RevisionResult:

@@ -16,7 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
 from lxml import etree
 
-from newsapp.claims.services import quotes_refresh
+from newsapp.reader import layers
 from newsapp.text.extract import canonical_text, markdown_to_html, text_to_html, word_count
 from newsapp.text.sanitize import clean_article_html, clean_plain_text
 from newsapp.text.urls import canonicalize_url
@@ -142,8 +142,8 @@ def article_import(
     language: str = "en",
     added_by=None,
 ) -> Article:
-    """Sanitise, derive the canonical text, store the article with its first revision and
-    its quotations (found by the claims app).
+    """Sanitise, derive the canonical text, store the article with its first revision, and
+    let every reader layer follow it (the claims layer finds its quotations).
 
     Raises ValidationError (with field names) and writes nothing when the input is refused;
     IntegrityError when another article already has ``canonical_url``.
@@ -175,7 +175,7 @@ def article_import(
         origin=RevisionOrigin.IMPORT,
         source_url=source_url,
     )
-    quotes_refresh(article=article)
+    layers.follow_import(article=article)
     return article
 
 

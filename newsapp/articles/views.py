@@ -6,15 +6,16 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
-from newsapp.annotations.reader import reader_context
-from newsapp.formerrors import add_service_errors
+from newsapp.reader import layers
+from newsapp.reader.page import reader_context
+from newsapp.web import add_service_errors, refusal, render_htmx
 
 from .feed_services import feed_mark_read, feed_unsubscribe
 from .forms import ArticleImportForm, ArticleUrlForm, FeedSubscribeForm
@@ -27,25 +28,23 @@ ARTICLES_PER_PAGE = 12
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def library(request):
     query = request.GET.get("q", "").strip()[:200]
     articles = Article.objects.for_library().search(query).newest_first()
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    template = "articles/library.html#results" if request.htmx else "articles/library.html"
-    return render(request, template, {"page": page, "query": query})
+    layers.library_cards(page.object_list, request.user)
+    return render_htmx(
+        request, "articles/library.html", {"page": page, "query": query}, partial="results"
+    )
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def article_detail(request, slug: str):
+    """The reader page; for HTMX (a filter, a change elsewhere), what changed on it."""
     article = get_object_or_404(Article, slug=slug)
-    context = reader_context(request, article)
-    if request.htmx and "notes_page" in request.GET:
-        return HttpResponse(context["annotations"].notes_html)
-    if request.htmx:
-        return render(request, "annotations/_changed.html", context)
-    return render(request, "articles/detail.html", context)
+    return render_htmx(
+        request, "reader/page.html", reader_context(request, article), partial="changed"
+    )
 
 
 @login_required
@@ -90,14 +89,18 @@ def already_in_library(request, article: Article):
 
 @login_required
 @require_POST
-@vary_on_headers("HX-Request")
 def article_new_from_url(request):
     """Import a web page: the fetch runs as a job; the page polls its status."""
     url_form = ArticleUrlForm(request.POST)
-    template = "articles/new.html#url_import" if request.htmx else "articles/new.html"
     context = {"form": ArticleImportForm(), "url_form": url_form, "url_open": True}
+
+    def answer(status: int = 200, **extra):
+        return render_htmx(
+            request, "articles/new.html", context | extra, partial="url_import", status=status
+        )
+
     if not url_form.is_valid():
-        return render(request, template, context, status=400)
+        return answer(400)
     url = url_form.cleaned_data["url"]
     existing = Article.objects.matching_urls([url_form.cleaned_data["canonical_url"], url]).first()
     if existing is not None:
@@ -106,13 +109,13 @@ def article_new_from_url(request):
         job = job_start(kind=JobKind.IMPORT_URL, requested_by=request.user, url=url)
     except TooManyJobs as error:
         url_form.add_error("url", str(error))
-        return render(request, template, context, status=429)
+        return answer(429)
     if request.htmx:
         kept = url_form if job.failed else ArticleUrlForm()  # a failed address stays editable
-        return render(request, template, context | {"url_form": kept, "job": job})
+        return answer(url_form=kept, job=job)
     if job.failed:
         url_form.add_error("url", job.message)
-        return render(request, template, context, status=400)
+        return answer(400)
     if job.finished and job.article is not None:
         if job.outcome == "duplicate":
             return already_in_library(request, job.article)
@@ -123,33 +126,23 @@ def article_new_from_url(request):
 
 @login_required
 @require_POST
-@vary_on_headers("HX-Request")
 def article_check(request, slug: str):
     """ "Check for changes": fetch the source again in a job; the reader polls its status."""
     article = get_object_or_404(Article, slug=slug)
+    back = article.get_absolute_url()
     if not article.can_check_for_changes:
         message = "This article was not imported from the web: there is no source to check."
-        return refused_job(request, message, article, status=400)
+        return refusal(request, message, status=400, slot="revision-check", back=back)
     try:
         job = refresh_start(article=article, user=request.user)
     except TooManyJobs as error:
-        return refused_job(request, str(error), article)
+        return refusal(request, str(error), status=429, slot="revision-check", back=back)
     if request.htmx:
         return render_job(request, job, on_reader=True)
     if job.finished:
         (messages.error if job.failed else messages.success)(request, job_sentence(job))
         return redirect(article)
     return redirect(job)
-
-
-def refused_job(request, message: str, back_to, *, status: int = 429):
-    """A job that was not started: the reason in the fragment, or a message on the page."""
-    if request.htmx:
-        return render(
-            request, "articles/_fragments.html#job_error", {"message": message}, status=status
-        )
-    messages.error(request, message)
-    return redirect(back_to)
 
 
 def job_sentence(job: Job) -> str:
@@ -184,7 +177,6 @@ def render_job(request, job: Job, *, on_reader: bool = False):
 
 @login_required
 @require_GET
-@vary_on_headers("HX-Request")
 def job_status(request, pk: int):
     """A job's progress and result: the polled fragment (286 stops polling) or a page."""
     job = visible_job(request, pk)
@@ -193,14 +185,13 @@ def job_status(request, pk: int):
         if job.finished:
             response.status_code = HttpResponseStopPolling.status_code
         return response
-    return render(request, "articles/job.html", {"job": job})
+    return render_htmx(request, "articles/job.html", {"job": job})
 
 
 DIFF_CACHE_SECONDS = 24 * 3600
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def revisions(request, slug: str):
     """What changed between any two revisions, words added and removed in place."""
     article = get_object_or_404(Article, slug=slug)
@@ -228,8 +219,7 @@ def revisions(request, slug: str):
         "new_number": new_number,
         "diff": diff,
     }
-    template = "articles/revisions.html#diff" if request.htmx else "articles/revisions.html"
-    return render(request, template, context)
+    return render_htmx(request, "articles/revisions.html", context, partial="diff")
 
 
 def _revision_number(raw: str | None, numbers: list[int], *, default: int) -> int:
@@ -254,13 +244,17 @@ def feeds_context(request, form: FeedSubscribeForm | None = None, job: Job | Non
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
 def feeds(request):
     """The reader's feeds with unread counts and fetch status; POST subscribes."""
     if request.method == "GET":
-        return render(request, "articles/feeds.html", feeds_context(request))
+        return render_htmx(request, "articles/feeds.html", feeds_context(request))
     form = FeedSubscribeForm(request.POST)
-    template = "articles/feeds.html#subscribe" if request.htmx else "articles/feeds.html"
+
+    def answer(context: dict, status: int = 200):
+        return render_htmx(
+            request, "articles/feeds.html", context, partial="subscribe", status=status
+        )
+
     if form.is_valid():
         subscribed = FeedSubscription.objects.filter(
             user=request.user, feed__url=form.cleaned_data["canonical_url"]
@@ -268,19 +262,19 @@ def feeds(request):
         if subscribed:
             form.add_error("url", "You already follow this feed.")
     if not form.is_valid():
-        return render(request, template, feeds_context(request, form), status=400)
+        return answer(feeds_context(request, form), 400)
     try:
         job = job_start(
             kind=JobKind.SUBSCRIBE, requested_by=request.user, url=form.cleaned_data["url"]
         )
     except TooManyJobs as error:
         form.add_error("url", str(error))
-        return render(request, template, feeds_context(request, form), status=429)
+        return answer(feeds_context(request, form), 429)
     if request.htmx:
-        return render(request, template, feeds_context(request, job=job))
+        return answer(feeds_context(request, job=job))
     if job.failed:
         form.add_error("url", job.message)
-        return render(request, template, feeds_context(request, form), status=400)
+        return answer(feeds_context(request, form), 400)
     if job.finished:
         messages.success(request, job.message)
         return redirect("articles:feeds")
@@ -314,26 +308,27 @@ def feed_detail(request, pk: int):
 
 @login_required
 @require_POST
-@vary_on_headers("HX-Request")
 def feed_unsubscribe_view(request, pk: int):
     subscription = own_subscription(request, pk)
     feed_unsubscribe(user=request.user, feed=subscription.feed)
     if request.htmx:
-        return render(request, "articles/feeds.html#subscriptions", feeds_context(request))
+        return render_htmx(
+            request, "articles/feeds.html", feeds_context(request), partial="subscriptions"
+        )
     messages.success(request, f"Unsubscribed from “{subscription.feed}”.")
     return redirect("articles:feeds")
 
 
 @login_required
 @require_POST
-@vary_on_headers("HX-Request")
 def feed_fetch(request, pk: int):
     """Fetch one feed now (feeds are otherwise polled by ``fetch_feeds``)."""
     subscription = own_subscription(request, pk)
     try:
         job = job_start(kind=JobKind.POLL_FEED, requested_by=request.user, feed=subscription.feed)
     except TooManyJobs as error:
-        return refused_job(request, str(error), "articles:feeds")
+        slot = f"feed-job-{subscription.feed_id}"
+        return refusal(request, str(error), status=429, slot=slot, back=reverse("articles:feeds"))
     if request.htmx:
         return render_job(request, job)
     if job.finished:

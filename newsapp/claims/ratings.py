@@ -20,9 +20,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.tasks import task
 from django.utils import timezone
 
+from newsapp import ratelimit
 from newsapp.annotations.models import Annotation, ContextSource, Kind, Visibility
 from newsapp.annotations.scoring import Rating, score_notes
-from newsapp.annotations.services import RateLimited, mark_annotations_changed
 
 from .models import RATING_NUMBERS, NoteRating, NoteScore, NoteStatus, RatingValue, ScoringRun
 
@@ -61,17 +61,18 @@ def note_rate(*, annotation: Annotation, rater, value: str) -> NoteRating:
         raise ValidationError(
             {"value": "Only public context notes on claims and quotes take ratings."}
         )
-    since = timezone.now() - timedelta(minutes=1)
-    if NoteRating.objects.filter(rater=rater, updated_at__gte=since).count() >= RATINGS_PER_MINUTE:
-        raise RateLimited(
-            f"You have rated {RATINGS_PER_MINUTE} notes in the last minute. Try again shortly."
-        )
-    with transaction.atomic():
+    limit = ratelimit.counted(
+        "rate-note",
+        rater.pk,
+        limit=RATINGS_PER_MINUTE,
+        message=f"You have rated {RATINGS_PER_MINUTE} notes in the last minute. Try again shortly.",
+    )
+    with limit, transaction.atomic():
         rating, _ = NoteRating.objects.update_or_create(
             annotation=annotation, rater=rater, defaults={"value": value}
         )
         # The rater's own card shows their rating; the reader caches cards per article state.
-        mark_annotations_changed(annotation.article)
+        annotation.article.mark_annotations_changed()
     request_rescore()
     return rating
 
@@ -80,7 +81,7 @@ def note_unrate(*, annotation: Annotation, rater) -> None:
     with transaction.atomic():
         deleted, _ = NoteRating.objects.filter(annotation=annotation, rater=rater).delete()
         if deleted:
-            mark_annotations_changed(annotation.article)
+            annotation.article.mark_annotations_changed()
     if deleted:
         request_rescore()
 
@@ -170,7 +171,7 @@ def notes_rescore() -> RescoreResult:
                 )
             }
             for article in articles:
-                mark_annotations_changed(article)
+                article.mark_annotations_changed()
     result = RescoreResult(
         notes=len(scores),
         ratings=len(rows),

@@ -1,7 +1,6 @@
-"""What the reader page shows of quotes and claims, in a fixed number of queries.
+"""What the reader page shows of quotes and claims, in a fixed number of queries (the marks
+themselves are decided in `layer`).
 
-- `quote_marks` and `helpful_note_ids`: the quote layer of the marked-up body (cached with
-  the marks by `annotations.reader`).
 - `reader_claims`: the Quotes panel, the "Readers added context" box and the JSON-LD. The part
   that only depends on the article is cached per article state and shared by every viewer; the
   context carried over from the same quote in other articles is read per request (one query, or
@@ -16,28 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from newsapp.annotations.models import Annotation, ContextSource, Visibility
+from newsapp.annotations.models import Annotation, ContextSource
 from newsapp.annotations.scoring import ORDERING_EXPLANATION, sort_key
 from newsapp.annotations.scoring import NoteScore as Score
+from newsapp.reader import cache
 
 from .models import NoteRating, NoteScore, NoteStatus, Quote
 from .ratings import CONTEXT_KINDS, context_notes
 
-CACHE_SECONDS = 10 * 60
 # A claim this close to a quote (the quote marks themselves) is taken as part of it.
 QUOTE_REACH = 2
 MAX_OFFSITE_SPANS = 60
-
-
-@dataclass(frozen=True)
-class QuoteMark:
-    pk: int
-    spans: list[tuple[int, int]]
-    speaker: str
 
 
 @dataclass(frozen=True)
@@ -142,46 +133,13 @@ class ReaderClaims:
         return sum(1 for quote in self.quotes if quote.speaker)
 
 
-# --- the quote layer of the marked-up body -----------------------------------------------------
-
-
-def quote_marks(article) -> list[QuoteMark]:
-    """The article's quotes as spans to mark, each with the speaker readers see (one query)."""
-    rows = Quote.objects.filter(article=article).values_list(
-        "pk", "start", "end", "parts", "shown_speaker__name"
-    )
-    return [
-        QuoteMark(pk, [(s, e) for s, e in parts] or [(start, end)], name or "")
-        for pk, start, end, parts, name in rows
-    ]
-
-
-def helpful_note_ids(annotations) -> set[str]:
-    """Public ids of those annotations whose context passed the threshold (one query)."""
-    return set(
-        NoteScore.objects.filter(
-            annotation__in=annotations.values("pk"), status=NoteStatus.HELPFUL
-        ).values_list("annotation__public_id", flat=True)
-    )
-
-
 # --- panel, context box ------------------------------------------------------------------------
 
 
-def cache_key(article) -> str:
-    changed = article.annotations_changed_at
-    return (
-        f"gloss:claims:{article.pk}:{article.updated_at.timestamp()}:"
-        f"{changed.timestamp() if changed else 0}"
-    )
-
-
 def reader_claims(article) -> ReaderClaims:
-    key = cache_key(article)
-    cached = cache.get(key)
-    if cached is None:
-        cached = article_claims(article)
-        cache.set(key, cached, CACHE_SECONDS)
+    cached = cache.cached(
+        cache.page_key(article, variant="claims"), lambda: article_claims(article)
+    )
     quotes = [PanelQuote(**vars(quote)) for quote in cached.quotes]
     context = list(cached.context)
     if cached.links:
@@ -351,11 +309,7 @@ class NoteExtras:
 
 
 def attach_note_extras(notes: list[Annotation], user) -> None:
-    """`note.claim` for each card: two or three queries for the whole page of cards.
-
-    Needs `note.visible_sources` (attached by annotations.reader.attach_details) to tell a
-    context note from a bare mark.
-    """
+    """`note.claim` for each card: three or four queries for the whole page of cards."""
     relevant = [note for note in notes if note.kind in CONTEXT_KINDS and note.parent_id is None]
     if not relevant:
         for note in notes:
@@ -363,6 +317,7 @@ def attach_note_extras(notes: list[Annotation], user) -> None:
         return
     ids = [note.pk for note in relevant]
     scores = {score.annotation_id: score for score in NoteScore.objects.filter(annotation__in=ids)}
+    context_ids = set(context_notes().filter(pk__in=ids).values_list("pk", flat=True))
     mine: dict[int, str] = {}
     if user is not None and user.is_authenticated:
         mine = dict(
@@ -389,13 +344,8 @@ def attach_note_extras(notes: list[Annotation], user) -> None:
                     break
         score = scores.get(note.pk)
         status = score.status if score else NoteStatus.NEEDS_RATINGS
-        is_context = (
-            note.visibility == Visibility.PUBLIC
-            and note.deleted_at is None
-            and bool(note.note.strip() or getattr(note, "visible_sources", None))
-        )
         note.claim = NoteExtras(
-            context_note=is_context,
+            context_note=note.pk in context_ids,
             status=status,
             score=score.score if score else 0.0,
             status_label=NoteStatus(status).label,

@@ -11,8 +11,8 @@ from operator import or_
 
 from django.db.models import Count, Q
 
+from newsapp.annotations.cards import with_card_details
 from newsapp.annotations.models import AnchorState, Annotation, Kind
-from newsapp.annotations.reader import attach_details
 from newsapp.annotations.scoring import NoteScore as Score
 from newsapp.annotations.scoring import sort_key
 from newsapp.text.diff import diff_html
@@ -75,15 +75,8 @@ def note_rank(note: Annotation) -> tuple:
 
 
 def says_something(note: Annotation) -> bool:
-    """A context note (after `with_card_details`): public, with a note or a source."""
+    """A context note (`ratings.context_notes`, read by `with_card_details`)."""
     return bool(note.claim and note.claim.context_note)
-
-
-def with_card_details(annotations: list[Annotation], user) -> list[Annotation]:
-    """Sources, replies, status and the viewer's rating for a list of annotations."""
-    visible = Annotation.objects.visible_to(user)
-    attach_details(annotations, visible, ids=[note.pk for note in annotations], user=user)
-    return annotations
 
 
 def claim_groups(article, user) -> list[ClaimGroup]:

@@ -8,14 +8,13 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from newsapp.annotations.services import RateLimited, mark_annotations_changed
+from newsapp import ratelimit
 from newsapp.text.quotes import (
     SAME_QUOTE_THRESHOLD,
     FoundQuote,
@@ -111,9 +110,9 @@ def quotes_refresh(*, article) -> QuotesRefreshResult:
         after = {quote.pk: _signature(quote) for quote in quotes}
         changed = before != after or old_links[1] != new_links[1]
         if changed:
-            mark_annotations_changed(article)
+            article.mark_annotations_changed()
         for other in type(article).objects.filter(pk__in=old_links[0] ^ new_links[0]):
-            mark_annotations_changed(other)
+            other.mark_annotations_changed()
     return QuotesRefreshResult(
         found=len(found),
         kept=len(pairs),
@@ -269,22 +268,18 @@ def clean_speaker_name(raw: str) -> str:
     return name
 
 
-def _check_correction_rate(reader) -> None:
-    since = timezone.now() - timedelta(minutes=1)
-    recent = AttributionCorrection.objects.filter(reader=reader, updated_at__gte=since).count()
-    if recent >= CORRECTIONS_PER_MINUTE:
-        raise RateLimited(
-            f"You have corrected {CORRECTIONS_PER_MINUTE} attributions in the last minute. "
-            "Try again shortly."
-        )
-
-
 def attribution_correct(*, quote: Quote, reader, speaker_name: str) -> AttributionCorrection:
     """Record (or change) `reader`'s answer to who said `quote`; writes nothing if refused."""
     name = clean_speaker_name(speaker_name)
-    _check_correction_rate(reader)
     slug = speaker_slug(name)[:140]
-    with transaction.atomic():
+    limit = ratelimit.counted(
+        "correct-attribution",
+        reader.pk,
+        limit=CORRECTIONS_PER_MINUTE,
+        message=f"You have corrected {CORRECTIONS_PER_MINUTE} attributions in the last minute. "
+        "Try again shortly.",
+    )
+    with limit, transaction.atomic():
         speaker = _speaker_rows({slug: name})[slug]
         correction, _ = AttributionCorrection.objects.update_or_create(
             quote=quote, reader=reader, defaults={"speaker": speaker}
@@ -308,7 +303,7 @@ def _refresh_shown_speaker(quote: Quote) -> None:
             Speaker.objects.get(pk=quote.shown_speaker_id) if quote.shown_speaker_id else None
         )
     # The reader's cached marks carry the speaker's name, and the panel the correction counts.
-    mark_annotations_changed(quote.article)
+    quote.article.mark_annotations_changed()
 
 
 # --- the same quotation in other articles ------------------------------------------------------

@@ -6,16 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
-from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import reswap, retarget
 
+from newsapp.annotations.cards import note_with_details
 from newsapp.annotations.models import Annotation, Visibility
-from newsapp.annotations.reader import note_with_details
 from newsapp.annotations.scoring import ORDERING_EXPLANATION
-from newsapp.annotations.services import RateLimited
 from newsapp.articles.models import Article
+from newsapp.ratelimit import RateLimited
+from newsapp.web import refusal, render_htmx, safe_next
 
 from . import ratings, services
 from .models import AttributionCorrection, Quote, Speaker
@@ -30,30 +28,10 @@ from .selectors import (
     reattributed_away,
 )
 
-
-def safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
-def refusal(request, *, status: int, message: str, slot: str, back: str):
-    """A refused action: its reason in the form's error slot (HTMX) or on a small page."""
-    context = {"message": message, "slot": slot, "back": back, "status": status}
-    if request.htmx:
-        response = render(request, "claims/_fragments.html#refusal", context, status=status)
-        return reswap(retarget(response, f"#{slot}"), "outerHTML")
-    return render(request, "claims/refused.html", context, status=status)
-
-
 # --- speakers, claims, quotes ------------------------------------------------------------------
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def speaker_detail(request, slug: str):
     speaker = get_object_or_404(Speaker, slug=slug)
     quotes = (
@@ -71,12 +49,10 @@ def speaker_detail(request, slug: str):
         "article_count": quotes.order_by().values("article_id").distinct().count(),
         "reattributed": reattributed_away(speaker) if page.number == 1 else [],
     }
-    template = "claims/speaker.html"
-    return render(request, f"{template}#quote_list" if request.htmx else template, context)
+    return render_htmx(request, "claims/speaker.html", context, partial="quote_list")
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def article_claims(request, slug: str):
     article = get_object_or_404(Article, slug=slug)
     groups = claim_groups(article, request.user)
@@ -91,8 +67,7 @@ def article_claims(request, slug: str):
         "statuses": ClaimStatus.LABELS,
         "explanation": ORDERING_EXPLANATION,
     }
-    template = "claims/article_claims.html"
-    return render(request, f"{template}#claim_list" if request.htmx else template, context)
+    return render_htmx(request, "claims/article_claims.html", context, partial="claim_list")
 
 
 @require_GET
@@ -125,9 +100,9 @@ def attribution_correct(request, pk: int):
             )
             done = "Thank you: your answer is counted."
     except ValidationError as error:
-        return refusal(request, status=400, message=" ".join(error.messages), slot=slot, back=back)
+        return refusal(request, " ".join(error.messages), status=400, slot=slot, back=back)
     except RateLimited as error:
-        return refusal(request, status=429, message=str(error), slot=slot, back=back)
+        return refusal(request, str(error), status=429, slot=slot, back=back)
     if request.htmx:
         quote = Quote.objects.with_speakers().select_related("article").get(pk=quote.pk)
         corrections = AttributionCorrection.objects.filter(quote=quote)
@@ -168,7 +143,7 @@ def note_rate(request, public_id: str):
         message = "That note does not exist, was deleted, or is not public."
         if not request.htmx:
             raise Http404(message)
-        return refusal(request, status=404, message=message, slot=slot, back="/")
+        return refusal(request, message, status=404, slot=slot, back="/")
     back = safe_next(request, f"{note.article.get_absolute_url()}#note-{note.public_id}")
     try:
         if request.POST.get("value") == "clear":
@@ -178,11 +153,11 @@ def note_rate(request, public_id: str):
                 annotation=note, rater=request.user, value=request.POST.get("value", "")
             )
     except PermissionDenied as error:
-        return refusal(request, status=403, message=str(error), slot=slot, back=back)
+        return refusal(request, str(error), status=403, slot=slot, back=back)
     except ValidationError as error:
-        return refusal(request, status=400, message=" ".join(error.messages), slot=slot, back=back)
+        return refusal(request, " ".join(error.messages), status=400, slot=slot, back=back)
     except RateLimited as error:
-        return refusal(request, status=429, message=str(error), slot=slot, back=back)
+        return refusal(request, str(error), status=429, slot=slot, back=back)
     if request.htmx:
         # Fresh: the rescore may have marked the article changed again (new cache key).
         article = Article.objects.get(pk=note.article_id)

@@ -29,8 +29,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from newsapp.annotations.models import Annotation, Visibility
 from newsapp.articles.models import Article
-from newsapp.formerrors import add_service_errors
 from newsapp.text.fragments import text_fragment_url
+from newsapp.web import add_service_errors
 
 from .cards import CARD_SIZE, CardContent, card_cache_key, render_card
 from .exports import (

@@ -14,6 +14,16 @@
   var panel = document.getElementById("notes-panel");
   var current = null; // the selection the toolbar acts on
 
+  // URLs come from the page (rendered with {% url %}); PUBLIC_ID stands for a note's id.
+  function urlFor(template, publicId) {
+    return template.replace("PUBLIC_ID", encodeURIComponent(publicId));
+  }
+
+  // On narrow screens the notes margin is a drawer; the stylesheet alone decides when.
+  function isDrawer() {
+    return Boolean(panel) && window.getComputedStyle(panel).position === "fixed";
+  }
+
   function body() { return document.getElementById("article-body"); }
 
   // JavaScript counts UTF-16 units; the server counts code points.
@@ -106,10 +116,10 @@
 
   function act(kind) {
     var selected = current || readSelection();
-    if (!selected || !reader.hasAttribute("data-signed-in")) return;
+    if (!selected || !toolbar) return;
     hideToolbar();
     if (kind === "reattach") {
-      var url = "/a/" + encodeURIComponent(reattaching) + "/reattach/";
+      var url = urlFor(toolbar.dataset.reattachUrl, reattaching);
       setReattaching(null);
       window.getSelection().removeAllRanges();
       htmx.ajax("POST", url, {
@@ -124,7 +134,7 @@
         quickForm.elements[name].value = selected[name];
       });
       quickForm.elements.submission_token.value = token();
-      quickForm.elements.visibility.value = reader.dataset.defaultVisibility || "public";
+      quickForm.elements.visibility.value = toolbar.dataset.defaultVisibility || "public";
       window.getSelection().removeAllRanges();
       htmx.trigger(quickForm, "submit");
       return;
@@ -134,7 +144,7 @@
       start: selected.start, end: selected.end, kind: kind,
     });
     openDrawer();
-    htmx.ajax("GET", reader.dataset.annotateUrl + "?" + params.toString(), {
+    htmx.ajax("GET", toolbar.dataset.annotateUrl + "?" + params.toString(), {
       target: "#annotate-panel", swap: "innerHTML",
     }).then(function () {
       var note = document.querySelector("#annotate-panel textarea[name=note]");
@@ -184,8 +194,10 @@
   // Cards beyond the first page load on demand, from the annotation's permalink.
   function loadMissingCards(ids) {
     var missing = ids.filter(function (id) { return !document.getElementById("note-" + id); });
+    var notes = document.getElementById("notes");
+    if (!notes) return Promise.resolve();
     return Promise.all(missing.map(function (id) {
-      return htmx.ajax("GET", "/a/" + encodeURIComponent(id) + "/", {
+      return htmx.ajax("GET", urlFor(notes.dataset.noteUrl, id), {
         target: "#notes", swap: "afterbegin",
       });
     }));
@@ -204,7 +216,7 @@
       marksFor(id).forEach(function (mark) { mark.classList.add("is-active"); });
     });
     if (first) {
-      var drawerClosed = keepDrawerClosed && window.matchMedia("(max-width: 959px)").matches;
+      var drawerClosed = keepDrawerClosed && isDrawer();
       if (!keepDrawerClosed) openDrawer();
       if (!drawerClosed) first.scrollIntoView({ block: "nearest", behavior: "smooth" });
       if (focusFirst) first.focus({ preventScroll: true });
@@ -232,7 +244,7 @@
   }
 
   function openDrawer() {
-    if (panel && window.matchMedia("(max-width: 959px)").matches) panel.classList.add("drawer-open");
+    if (isDrawer()) panel.classList.add("drawer-open");
   }
   function closeDrawer() { if (panel) panel.classList.remove("drawer-open"); }
 
@@ -265,7 +277,7 @@
     if (add) {
       var fieldset = add.closest("fieldset");
       var rows = fieldset.querySelector("[data-source-rows]");
-      if (rows.children.length < 10) {
+      if (rows.children.length < Number(fieldset.dataset.maxSources)) {
         rows.appendChild(fieldset.querySelector("[data-source-template]").content.cloneNode(true));
         rows.lastElementChild.querySelector("input").focus();
       }

@@ -7,7 +7,6 @@
   var reader = document.querySelector("[data-reader]");
   if (!reader) return;
   var panel = document.getElementById("notes-panel");
-  var phone = window.matchMedia("(max-width: 959px)");
 
   function flash(element, className) {
     element.classList.remove(className);
@@ -26,7 +25,10 @@
     });
     if (!first) return false;
     flash(first, "show-speaker");
-    if (panel && phone.matches) panel.classList.remove("drawer-open");
+    // On narrow screens the notes margin is a drawer (the stylesheet decides): close it.
+    if (panel && window.getComputedStyle(panel).position === "fixed") {
+      panel.classList.remove("drawer-open");
+    }
     document.querySelectorAll(".quote-item.is-active").forEach(function (item) {
       item.classList.remove("is-active");
     });

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from newsapp.annotations import services
 from newsapp.annotations.models import Annotation, ContextSource
 from newsapp.annotations.services import SourceInput, annotation_create
+from newsapp.ratelimit import RateLimited
 from tests.factories import make_annotation, make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_rate_limit(article, monkeypatch):
     author = make_user()
     for _ in range(3):
         make_annotation(article=article, author=author, exact="Rates held")
-    with pytest.raises(services.RateLimited):
+    with pytest.raises(RateLimited):
         make_annotation(article=article, author=author, exact="Rates held")
     assert Annotation.objects.count() == 3
 

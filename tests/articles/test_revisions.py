@@ -110,7 +110,7 @@ def test_changed_text_stores_a_revision_and_reanchors_every_note():
     assert article.word_count == len(article.body_text.split())
     assert article.annotations_changed_at
     assert article.annotations_changed_at != before
-    assert revision.reanchor_counts["public"] == {
+    assert revision.followed["annotations"]["public"] == {
         "kept": 1,
         "moved": 0,
         "adjusted": 0,
@@ -189,7 +189,7 @@ def test_refresh_fetches_the_source_and_reanchors(local_site, web_article):
     assert result.article.body_text[kept.start : kept.end] == KEPT
     assert gone.is_orphaned
     assert gone.revision.number == 1
-    assert result.revision.reanchor_counts["public"]["orphaned"] == 1
+    assert result.revision.followed["annotations"]["public"]["orphaned"] == 1
 
     again = article_refresh(article=web_article)
     assert not again.changed
@@ -476,5 +476,5 @@ def test_quotes_are_found_again_keeping_readers_corrections():
     assert survived.pk == quote.pk
     assert survived.corrections.get().reader == reader
     assert result.article.body_text[survived.start : survived.end] == survived.text
-    assert result.quotes.kept == 1
+    assert result.followed["claims"].kept == 1
     assert "Quotes: " in result.describe(with_notes=True)

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from newsapp.annotations.models import Kind
 from newsapp.annotations.services import (
-    RateLimited,
     annotation_delete,
     annotation_update,
     reply_create,
@@ -16,6 +15,7 @@ from newsapp.annotations.services import (
 from newsapp.claims import ratings
 from newsapp.claims.models import NoteRating, NoteScore, NoteStatus, RatingValue, ScoringRun
 from newsapp.claims.ratings import note_rate, notes_rescore, rescore_notes_task
+from newsapp.ratelimit import RateLimited
 from tests.claims.factories import (
     DISPLACED_CLAIM,
     make_context_note,

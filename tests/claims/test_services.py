@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from newsapp.annotations.services import RateLimited
 from newsapp.articles.revisions import article_revise
 from newsapp.claims import services
 from newsapp.claims.models import AttributionCorrection, Quote, Speaker
@@ -17,6 +16,7 @@ from newsapp.claims.services import (
     quotes_refresh,
     shown_speaker_for,
 )
+from newsapp.ratelimit import RateLimited
 from tests.claims.factories import MARKETS, TALKS, make_quoted_article
 from tests.factories import make_article, make_user
 
@@ -64,7 +64,7 @@ def test_a_revision_keeps_surviving_quotes_and_their_corrections():
     revision = article_revise(
         article=article, title=article.title, body=revised, body_format="markdown"
     )
-    result = revision.quotes  # a new revision finds its quotes again
+    result = revision.followed["claims"]  # a new revision finds its quotes again
     assert (result.kept, result.added, result.removed) == (1, 0, 1)
     article.refresh_from_db()
     kept = Quote.objects.get(article=article)

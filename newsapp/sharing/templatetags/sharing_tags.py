@@ -10,10 +10,13 @@ from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import strip_tags
 
+from newsapp.text.quotes import QUOTE_MARKS
+
 register = template.Library()
 
 _SPACE = re.compile(r"\s+")
-QUOTE_MARKS = "\"“”„«»‘’'「『"
+# Words that open with a quotation mark (or a CJK corner bracket) are not quoted again.
+OPENING_MARKS = QUOTE_MARKS + "「『"
 _BLOCK_BREAK = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|div|ul|ol)>|<br\s*/?>", re.IGNORECASE)
 
 
@@ -83,6 +86,6 @@ def quoted(text: str, limit: int | None = None) -> str:
     words = one_line(text)
     if limit is not None and len(words) > int(limit):
         words = words[: int(limit) - 1].rstrip() + "…"
-    if not words or words[0] in QUOTE_MARKS:
+    if not words or words[0] in OPENING_MARKS:
         return words
     return f"“{words}”"

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from newsapp.annotations import reader
+from newsapp.annotations import cards
 from tests.factories import make_annotation, make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_changes_show_at_once_despite_the_cache(client, article):
 
 
 def test_notes_come_in_pages_and_marks_cover_all(client, article, monkeypatch):
-    monkeypatch.setattr(reader, "NOTES_PER_PAGE", 3)
+    monkeypatch.setattr(cards, "NOTES_PER_PAGE", 3)
     author = make_user()
     notes = [
         make_annotation(article=article, author=author, exact=SENTENCE, note=f"note {n}")
@@ -70,10 +70,11 @@ def test_notes_come_in_pages_and_marks_cover_all(client, article, monkeypatch):
     marked = {pid for ids in re.findall(r'data-ids="([^"]+)"', page) for pid in ids.split()}
     assert marked == {note.public_id for note in notes}
     assert "Show more notes" in page
-    second = client.get(article.get_absolute_url(), {"notes_page": 2}, **HTMX).content.decode()
+    more = reverse("annotations:notes", args=[article.slug])
+    second = client.get(more, {"notes_page": 2}, **HTMX).content.decode()
     assert second.count('class="note-card') == 3
     assert "<html" not in second
-    third = client.get(article.get_absolute_url(), {"notes_page": 3}, **HTMX).content.decode()
+    third = client.get(more, {"notes_page": 3}, **HTMX).content.decode()
     assert third.count('class="note-card') == 1
     assert "Show more notes" not in third
     shown = page + second + third

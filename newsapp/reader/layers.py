@@ -1,0 +1,152 @@
+"""Reader layers: everything that stores offsets into an article's `body_text`.
+
+A layer follows the article when its text changes (annotations re-anchor, quotes are found
+again) and contributes to the reader page: marks in the body, data on note cards, template
+context for its fragments, and the templates it puts in the page's named slots. The layers in
+use are the setting `GLOSS_READER_LAYERS` (dotted paths, in order, like MIDDLEWARE): a layer
+sees the marks of the layers before it, and its fragments come after theirs in each slot.
+
+Slots of the reader page (templates/reader/page.html): "head", "header" (under the article's
+title), "tools", "before_body", "after_body", "aside" (the notes margin), "after_aside",
+"scripts" (end of the page), "oob" (out-of-band fragments of the HTMX answer to a change).
+Slots other templates offer: "before_notes" (the annotations' margin, above the cards),
+"card" and "card_footer" (each note card, after its note and at its foot), "library_card"
+(each article on the library page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from .marks import Mark
+    from .page import ReaderPage
+
+
+class Layer:
+    """The protocol, with a no-op default for everything a layer may leave out."""
+
+    name = ""
+    # slot name -> the template this layer renders there
+    templates: dict[str, str] = {}
+
+    # --- following the article -----------------------------------------------------------
+    def follow_import(self, *, article) -> Any:
+        """A new article was imported (inside its transaction)."""
+        return None
+
+    def follow_revision(self, *, article, revision, old_text: str, new_text: str, ops) -> Any:
+        """`article` now has `new_text` (inside the revision's transaction): follow it, and
+        return what happened (an outcome for `stored` and `describe`), or None."""
+        return None
+
+    def stored(self, outcome) -> dict:
+        """What of an outcome the revision keeps (under this layer's name) for the notice."""
+        return {}
+
+    def describe(self, outcome) -> str:
+        """An outcome in one sentence, for operators (commands, logs): it may count every
+        reader's private notes, so it is never shown to readers."""
+        return ""
+
+    def revision_summary(self, stored: dict, user) -> str:
+        """One sentence for the reader's revision notice from what `stored` kept: only what
+        `user` may know of."""
+        return ""
+
+    # --- the reader page -----------------------------------------------------------------
+    def variant(self, page: ReaderPage) -> str:
+        """What of the request changes this layer's part of the cached body (a filter)."""
+        return ""
+
+    def marks(self, page: ReaderPage, earlier: list[Mark]) -> tuple[Iterable[Mark], dict]:
+        """This layer's marks (seeing `earlier` layers' marks), and facts to cache with the
+        marked-up body (a count, say), read back with `page.facts(name)`."""
+        return (), {}
+
+    def context(self, page: ReaderPage) -> dict[str, Any]:
+        """Template context for this layer's fragments (lazy where it costs queries)."""
+        return {}
+
+    def card_extras(self, notes: list, user) -> None:
+        """Attach what this layer shows on a page of note cards (a constant number of queries)."""
+
+    def library_cards(self, articles: list, user) -> None:
+        """Attach what this layer shows on the library's article cards (constant queries)."""
+
+
+@cache
+def _load(paths: tuple[str, ...]) -> tuple[Layer, ...]:
+    return tuple(import_string(path)() for path in paths)
+
+
+def active_layers() -> tuple[Layer, ...]:
+    return _load(tuple(settings.GLOSS_READER_LAYERS))
+
+
+def templates_for(slot: str) -> list[str]:
+    return [layer.templates[slot] for layer in active_layers() if slot in layer.templates]
+
+
+def follow_import(*, article) -> dict[str, Any]:
+    return {layer.name: layer.follow_import(article=article) for layer in active_layers()}
+
+
+@dataclass(frozen=True)
+class Followed:
+    """What every layer made of a new revision, by layer name."""
+
+    outcomes: dict[str, Any]
+
+    def stored(self) -> dict[str, dict]:
+        kept = (
+            (layer.name, layer.stored(self.outcomes.get(layer.name))) for layer in active_layers()
+        )
+        return {name: data for name, data in kept if data}
+
+    def describe(self) -> str:
+        """For operators only (see Layer.describe)."""
+        sentences = (
+            layer.describe(self.outcomes[layer.name])
+            for layer in active_layers()
+            if self.outcomes.get(layer.name) is not None
+        )
+        return " ".join(sentence for sentence in sentences if sentence)
+
+    def __getitem__(self, layer_name: str) -> Any:
+        return self.outcomes[layer_name]
+
+
+def follow_revision(*, article, revision, old_text: str, new_text: str, ops) -> Followed:
+    return Followed(
+        {
+            layer.name: layer.follow_revision(
+                article=article, revision=revision, old_text=old_text, new_text=new_text, ops=ops
+            )
+            for layer in active_layers()
+        }
+    )
+
+
+def revision_summary(stored: dict, user) -> str:
+    """The reader's one-line summary of a revision, from what each layer stored on it."""
+    sentences = (
+        layer.revision_summary(stored.get(layer.name) or {}, user) for layer in active_layers()
+    )
+    return " ".join(sentence for sentence in sentences if sentence)
+
+
+def card_extras(notes: list, user) -> None:
+    for layer in active_layers():
+        layer.card_extras(notes, user)
+
+
+def library_cards(articles: list, user) -> None:
+    for layer in active_layers():
+        layer.library_cards(articles, user)

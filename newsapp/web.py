@@ -1,0 +1,67 @@
+"""What every view shares: one HTMX-aware render, one refusal, safe `next` redirects, and a
+service's refusal shown on its form.
+
+One view, two renderings: an HTMX request gets the `{% partialdef %}` that changed, anything
+else the whole page (`render_htmx`). Both answers vary on the HX-Request header.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import reswap, retarget
+
+
+def render_htmx(
+    request,
+    template: str,
+    context: dict | None = None,
+    *,
+    partial: str = "",
+    status: int = 200,
+    target: str = "",
+    swap: str = "outerHTML",
+):
+    """`template`, or only its `partial` for an HTMX request.
+
+    `target` sends an HTMX answer somewhere else than where the request said (a refused form
+    goes back where the form is, not where success would go), swapped with `swap`.
+    """
+    name = f"{template}#{partial}" if request.htmx and partial else template
+    response = render(request, name, context, status=status)
+    if request.htmx and target:
+        response = reswap(retarget(response, target), swap)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def refusal(request, message: str, *, status: int, slot: str, back: str = "/"):
+    """A refused action: for HTMX, its reason swapped into the element `#slot` where the
+    action was; otherwise a small page with the reason and a way back."""
+    context = {"message": message, "slot": slot, "back": back, "status": status}
+    if request.htmx:
+        return render_htmx(
+            request, "_refusal.html", context, status=status, target=f"#{slot}", swap="outerHTML"
+        )
+    return render(request, "refused.html", context, status=status)
+
+
+def safe_next(request, fallback: str) -> str:
+    """The `next` the request names, if it stays on this site; else `fallback`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form, each reason beside the field it names."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)

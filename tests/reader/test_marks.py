@@ -1,0 +1,116 @@
+"""Where a highlight's <mark> is decided: one function over typed marks."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsapp.reader.marks import CONTEXT, NOTE, QUOTE, Mark, attributes, render_marks
+from newsapp.text.extract import canonical_text
+
+HTML = "<p>The minister said the border plan is not feasible.</p><p>Critics disagreed.</p>"
+TEXT = canonical_text(HTML)
+
+
+def span(words: str) -> tuple[int, int]:
+    start = TEXT.index(words)
+    return start, start + len(words)
+
+
+def marks_in(html: str) -> list[str]:
+    return re.findall(r"<mark[^>]*>", html)
+
+
+def test_a_note_mark_is_a_highlight_with_its_id_colour_and_keyboard_stop():
+    html = render_marks(HTML, [Mark(NOTE, "abc", *span("border plan"), kind="claim")])
+    assert marks_in(html) == [
+        '<mark class="hl hl-claim" data-ids="abc" aria-details="note-abc" id="hl-abc" tabindex="0">'
+    ]
+
+
+def test_overlapping_notes_share_a_piece_and_only_their_first_pieces_are_stops():
+    html = render_marks(
+        HTML,
+        [
+            Mark(NOTE, "b", *span("the border plan"), kind="note"),
+            Mark(NOTE, "a", *span("border plan is"), kind="claim"),
+        ],
+    )
+    tags = marks_in(html)
+    assert tags[0] == (
+        '<mark class="hl hl-note" data-ids="b" aria-details="note-b" id="hl-b" tabindex="0">'
+    )
+    # Both cover "border plan": the overlap lists both and takes the first id's colour.
+    assert tags[1] == (
+        '<mark class="hl hl-claim hl-overlap" data-ids="a b" aria-details="note-a note-b" '
+        'id="hl-a" tabindex="0">'
+    )
+    assert tags[2] == '<mark class="hl hl-claim" data-ids="a" aria-details="note-a">'
+
+
+def test_a_quote_in_parts_is_marked_with_its_speaker_and_anchored_at_its_first_part():
+    first, second = span("The minister"), span("not feasible")
+    html = render_marks(
+        HTML,
+        [
+            Mark(QUOTE, 7, *first, part=0, label="Ana Ruiz"),
+            Mark(QUOTE, 7, *second, part=1, label="Ana Ruiz"),
+        ],
+    )
+    assert marks_in(html) == [
+        '<mark class="q" data-ids="" data-quote="7" title="Quote: Ana Ruiz" '
+        'data-speaker="Ana Ruiz" id="q-7">',
+        '<mark class="q" data-ids="" data-quote="7" title="Quote: Ana Ruiz" '
+        'data-speaker="Ana Ruiz">',
+    ]
+
+
+def test_a_quote_without_a_speaker_says_so():
+    attrs = attributes([Mark(QUOTE, 3, 0, 5)], [])
+    assert attrs["data-speaker"] == "Speaker unknown"
+
+
+def test_a_note_on_a_quote_keeps_both_and_the_target_is_emphasised():
+    words = span("border plan")
+    covering = [Mark(NOTE, "n1", *words, kind="quote"), Mark(QUOTE, 2, *words, label="X")]
+    attrs = attributes(covering, covering, target_key="n1")
+    assert attrs["class"] == "hl hl-quote hl-target"
+    assert attrs["data-quote"] == "2"
+    assert attrs["id"] == "hl-n1"  # the note's stop wins over the quote's anchor
+
+
+def test_context_marks_the_whole_claim_and_puts_the_badge_at_its_end():
+    start, end = span("not feasible")
+    html = render_marks(
+        HTML,
+        [Mark(NOTE, "c1", start, end, kind="claim"), Mark(CONTEXT, "c1", end - 1, end)],
+    )
+    tags = marks_in(html)
+    assert tags[0].startswith('<mark class="hl hl-claim hl-context" data-ids="c1"')
+    assert tags[1].startswith('<mark class="hl hl-claim hl-context hl-context-end"')
+
+
+def test_no_marks_leave_the_html_untouched():
+    assert render_marks(HTML, []) == HTML
+    assert render_marks(HTML, [Mark(NOTE, "x", 5, 5)]) == HTML  # empty span
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([NOTE, QUOTE, CONTEXT]),
+            st.integers(0, len(TEXT)),
+            st.integers(1, 20),
+        ),
+        max_size=12,
+    )
+)
+def test_marks_never_change_the_text(specs):
+    marks = [
+        Mark(layer, f"k{number}" if layer != QUOTE else number, start, start + length)
+        for number, (layer, start, length) in enumerate(specs)
+    ]
+    assert canonical_text(render_marks(HTML, marks)) == TEXT

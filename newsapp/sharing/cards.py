@@ -1,8 +1,6 @@
 """Share cards: a 1200×630 PNG of a highlighted quote, for link previews and social posts.
 
-Type comes from two OFL font packages on PyPI, read from their installed files: Source Serif 4
-(``fontpkg-source-serif-4``) for the quote and Inter (``fontpkg-inter``) for everything else.
-Without them the card still renders, in Pillow's scalable default face.
+Type comes from `card_fonts` (Source Serif 4 and Inter from PyPI font packages).
 
 Rendering is deterministic: the same ``CardContent`` (and ``CARD_VERSION``, and fonts) gives the
 same bytes, so a card can be cached under ``card_cache_key``.
@@ -15,10 +13,10 @@ import io
 import json
 import re
 from dataclasses import asdict, dataclass
-from functools import cache
-from importlib import resources
 
 from PIL import Image, ImageDraw, ImageFont
+
+from . import card_fonts
 
 __all__ = [
     "CARD_SIZE",
@@ -49,31 +47,6 @@ LINE_HEIGHT = 1.24
 # More than fits even at the smallest size, so a longer quote is always shown cut.
 MAX_QUOTE_CHARS = 900
 
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
-
-_FACES = {
-    "serif": ("fontpkg_source_serif_4", "SourceSerif4[opsz,wght].ttf"),
-    "serif-italic": ("fontpkg_source_serif_4", "SourceSerif4-Italic[opsz,wght].ttf"),
-    "sans": ("fontpkg_inter", "Inter[opsz,wght].ttf"),
-}
-# System faces used, when installed, for text the packaged fonts have no glyphs for (CJK needs
-# Debian's fonts-noto-cjk; DejaVu covers many other scripts). Without them such text shows boxes.
-_SYSTEM_FONTS = "/usr/share/fonts"
-_FALLBACKS = {
-    ("serif", False): ("opentype/noto/NotoSerifCJK-Regular.ttc", "truetype/dejavu/DejaVuSerif.ttf"),
-    ("serif", True): (
-        "opentype/noto/NotoSerifCJK-Bold.ttc",
-        "truetype/dejavu/DejaVuSerif-Bold.ttf",
-    ),
-    ("serif-italic", False): (
-        "opentype/noto/NotoSerifCJK-Regular.ttc",
-        "truetype/dejavu/DejaVuSerif-Italic.ttf",
-    ),
-    ("sans", False): ("opentype/noto/NotoSansCJK-Regular.ttc", "truetype/dejavu/DejaVuSans.ttf"),
-    ("sans", True): ("opentype/noto/NotoSansCJK-Bold.ttc", "truetype/dejavu/DejaVuSans-Bold.ttf"),
-}
-_NEVER_A_GLYPH = "\U0010fffd"
-
 
 @dataclass(frozen=True)
 class CardContent:
@@ -94,7 +67,7 @@ def card_cache_key(card: CardContent) -> str:
     payload = {
         "card": asdict(card),
         "version": CARD_VERSION,
-        "fonts": _font_signature(),
+        "fonts": card_fonts.font_signature(),
     }
     encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(encoded).hexdigest()
@@ -115,7 +88,7 @@ def render_card(card: CardContent) -> bytes:
 
 
 def _draw_header(draw: ImageDraw.ImageDraw, kind: str) -> None:
-    label_font = _font("sans", 19, weight=650)
+    label_font = card_fonts.font("sans", 19, weight=650)
     # A short marker stroke before the kind label echoes the highlighter on the quote.
     draw.rounded_rectangle(
         (MARGIN_X, HEADER_TOP + 4, MARGIN_X + 30, HEADER_TOP + 20), radius=4, fill=HIGHLIGHTER
@@ -125,7 +98,7 @@ def _draw_header(draw: ImageDraw.ImageDraw, kind: str) -> None:
 
 
 def _draw_wordmark(draw: ImageDraw.ImageDraw, *, right: int, top: int) -> None:
-    font = _font("serif", 38, weight=700, optical=40)
+    font = card_fonts.font("serif", 38, weight=700, optical=40)
     width = draw.textlength("Gloss", font=font)
     left = right - width
     ascent, _ = font.getmetrics() if isinstance(font, ImageFont.FreeTypeFont) else (30, 8)
@@ -144,8 +117,8 @@ def _draw_wordmark(draw: ImageDraw.ImageDraw, *, right: int, top: int) -> None:
 def _draw_content(draw: ImageDraw.ImageDraw, card: CardContent) -> None:
     speaker = _single_line(card.speaker or "")
     note = _note_text(card.note_first_line or "")
-    speaker_font = _font_for("sans", 29, "— " + speaker, weight=600)
-    note_font = _font_for("serif-italic", 27, note, weight=420, optical=24)
+    speaker_font = card_fonts.font_for("sans", 29, "— " + speaker, weight=600)
+    note_font = card_fonts.font_for("serif-italic", 27, note, weight=420, optical=24)
 
     below_quote = 0
     if speaker:
@@ -180,7 +153,7 @@ def _draw_content(draw: ImageDraw.ImageDraw, card: CardContent) -> None:
 
 
 def _draw_quote(
-    draw: ImageDraw.ImageDraw, font: Font, lines: list[str], line_height: int, top: int
+    draw: ImageDraw.ImageDraw, font: card_fonts.Font, lines: list[str], line_height: int, top: int
 ) -> None:
     size = _size_of(font)
     for index, line in enumerate(lines):
@@ -206,8 +179,8 @@ def _draw_footer(draw: ImageDraw.ImageDraw, card: CardContent) -> None:
     draw.line((MARGIN_X, FOOTER_RULE_Y, CARD_SIZE[0] - MARGIN_X, FOOTER_RULE_Y), fill=RULE, width=2)
     title = _single_line(card.article_title) if _quote_text(card.quote) else ""
     source = _single_line(card.source_name).upper()
-    title_font = _font_for("sans", 27, title, weight=600)
-    source_font = _font_for("sans", 18, source, weight=600)
+    title_font = card_fonts.font_for("sans", 27, title, weight=600)
+    source_font = card_fonts.font_for("sans", 18, source, weight=600)
     title = _truncate(title, title_font, CONTENT_WIDTH)
     y = FOOTER_RULE_Y + 28
     if title:
@@ -223,7 +196,7 @@ def _draw_tracked(
     draw: ImageDraw.ImageDraw,
     origin: tuple[float, float],
     text: str,
-    font: Font,
+    font: card_fonts.Font,
     fill: tuple[int, int, int],
     *,
     tracking: float,
@@ -254,7 +227,7 @@ def _single_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _fit_quote(quote: str, room: int) -> tuple[Font, list[str], int]:
+def _fit_quote(quote: str, room: int) -> tuple[card_fonts.Font, list[str], int]:
     """The largest size whose wrapped lines fit; at the smallest size, cut with an ellipsis."""
     # Width at the largest size, scaled down, is a lower bound on the width at a smaller one
     # (optical sizes only widen small type): sizes that cannot fit are skipped unloaded.
@@ -277,7 +250,7 @@ def _fit_quote(quote: str, room: int) -> tuple[Font, list[str], int]:
     return font, lines, line_height
 
 
-def _balance(text: str, font: Font, lines: list[str]) -> list[str]:
+def _balance(text: str, font: card_fonts.Font, lines: list[str]) -> list[str]:
     """Re-wrap to the narrowest measure that keeps the line count, so no word sits alone."""
     if len(lines) < 2:
         return lines
@@ -292,9 +265,9 @@ def _balance(text: str, font: Font, lines: list[str]) -> list[str]:
     return best
 
 
-def _quote_font(size: int, text: str) -> Font:
+def _quote_font(size: int, text: str) -> card_fonts.Font:
     weight = 560 if size >= 44 else 500
-    return _font_for("serif", size, text, weight=weight, optical=min(size, 60))
+    return card_fonts.font_for("serif", size, text, weight=weight, optical=min(size, 60))
 
 
 _BREAKABLE = re.compile(
@@ -303,7 +276,7 @@ _BREAKABLE = re.compile(
 )
 
 
-def _wrap(text: str, font: Font, width: float) -> list[str]:
+def _wrap(text: str, font: card_fonts.Font, width: float) -> list[str]:
     """Greedy wrap on spaces; CJK may break between any two characters; long words are split.
 
     Line widths are sums of token widths (kerning across a space is negligible), which keeps
@@ -342,7 +315,7 @@ def _wrap(text: str, font: Font, width: float) -> list[str]:
 
 
 def _truncate(
-    text: str, font: Font, width: float, *, force: bool = False, closing: str = ""
+    text: str, font: card_fonts.Font, width: float, *, force: bool = False, closing: str = ""
 ) -> str:
     """``text`` cut to ``width`` with an ellipsis (then ``closing``), at a word end if one is near.
 
@@ -368,7 +341,7 @@ def _ellipsized(body: str, closing: str) -> str:
     return body.rstrip(" ,;:.—–-") + "…" + closing
 
 
-def _fit_tracked(text: str, font: Font, width: float, tracking: float) -> str:
+def _fit_tracked(text: str, font: card_fonts.Font, width: float, tracking: float) -> str:
     """Letter-spaced text cut to ``width`` with an ellipsis, measured one character at a time."""
     widths: dict[str, float] = {}
     for char in set(text) | {"…"}:
@@ -384,104 +357,9 @@ def _fit_tracked(text: str, font: Font, width: float, tracking: float) -> str:
     return "".join(kept).rstrip() + "…"
 
 
-def _width(text: str, font: Font) -> float:
+def _width(text: str, font: card_fonts.Font) -> float:
     return font.getlength(text)
 
 
-def _size_of(font: Font) -> int:
+def _size_of(font: card_fonts.Font) -> int:
     return int(getattr(font, "size", 11))
-
-
-# --- fonts ----------------------------------------------------------------------------------
-
-
-@cache
-def _font_file(face: str) -> str | None:
-    package, filename = _FACES[face]
-    try:
-        path = resources.files(package) / "files" / filename
-    except ModuleNotFoundError:
-        return None
-    return str(path) if path.is_file() else None
-
-
-def _font_for(
-    face: str, size: int, text: str, *, weight: int = 400, optical: int | None = None
-) -> Font:
-    """The packaged face, or the first installed fallback that has every glyph ``text`` needs."""
-    needed = frozenset(c for c in text if not c.isspace())
-    fallback = _fallback_file(face, weight >= 600, needed)
-    if fallback is not None:
-        return _fixed_font(fallback, size)
-    return _font(face, size, weight=weight, optical=optical)
-
-
-@cache
-def _fallback_file(face: str, bold: bool, needed: frozenset[str]) -> str | None:
-    missing = [c for c in needed if not _has_glyph(_primary_key(face), c)]
-    if not missing:
-        return None
-    for path in _fallback_files(face, bold=bold):
-        if all(_has_glyph(path, c) for c in missing):
-            return path
-    return None
-
-
-def _primary_key(face: str) -> str:
-    return _font_file(face) or f"default:{face}"
-
-
-def _fallback_files(face: str, *, bold: bool) -> list[str]:
-    candidates = _FALLBACKS.get((face, bold)) or _FALLBACKS.get((face, False), ())
-    return [path for path in (f"{_SYSTEM_FONTS}/{c}" for c in candidates) if _exists(path)]
-
-
-@cache
-def _exists(path: str) -> bool:
-    from pathlib import Path
-
-    return Path(path).is_file()
-
-
-@cache
-def _has_glyph(font_key: str, char: str) -> bool:
-    """Whether the font draws ``char`` as something other than its missing-glyph box."""
-    if font_key.startswith("default:"):
-        probe = ImageFont.load_default(size=20)
-    elif font_key.endswith(".ttc") or font_key.startswith(_SYSTEM_FONTS):
-        probe = _fixed_font(font_key, 20)
-    else:
-        probe = ImageFont.truetype(font_key, 20)
-    return _glyph_print(probe, char) != _glyph_print(probe, _NEVER_A_GLYPH)
-
-
-def _glyph_print(font: Font, char: str) -> tuple[bytes, float]:
-    canvas = Image.new("L", (48, 48))
-    ImageDraw.Draw(canvas).text((8, 4), char, font=font, fill=255)
-    return canvas.tobytes(), font.getlength(char)
-
-
-@cache
-def _fixed_font(path: str, size: int) -> Font:
-    return ImageFont.truetype(path, size)
-
-
-def _font_signature() -> list[str]:
-    packaged = [_font_file(face) or "default" for face in _FACES]
-    fallbacks = sorted({p for key in _FALLBACKS for p in _fallback_files(key[0], bold=key[1])})
-    return [path.rsplit("/", 1)[-1] for path in packaged + fallbacks]
-
-
-@cache
-def _font(face: str, size: int, *, weight: int = 400, optical: int | None = None) -> Font:
-    path = _font_file(face)
-    if path is None:
-        return ImageFont.load_default(size=size)
-    font = ImageFont.truetype(path, size)
-    axes = []
-    for axis in font.get_variation_axes():
-        name = axis["name"].decode() if isinstance(axis["name"], bytes) else str(axis["name"])
-        wanted = weight if name.lower() == "weight" else (optical or size)
-        axes.append(min(max(wanted, axis["minimum"]), axis["maximum"]))
-    font.set_variation_by_axes(axes)
-    return font

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import io
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from newsapp.sharing import cards
+from newsapp.sharing import card_fonts, cards
 from newsapp.sharing.cards import CARD_SIZE, CardContent, card_cache_key, render_card
 
 QUOTE_AREA = (cards.MARGIN_X - 60, cards.HEADER_BOTTOM, CARD_SIZE[0], cards.FOOTER_RULE_Y)
@@ -171,18 +170,21 @@ def test_unknown_kind_is_refused():
         CardContent(quote="q", article_title="t", source_name="s", kind="rumour")
 
 
-def test_packaged_fonts_are_installed():
-    # The card's typography relies on these packages; CI without them would render the fallback.
-    assert importlib.util.find_spec("fontpkg_source_serif_4") is not None
-    assert importlib.util.find_spec("fontpkg_inter") is not None
+@pytest.mark.parametrize(
+    ("face", "family"),
+    [("serif", "Source Serif 4"), ("serif-italic", "Source Serif 4"), ("sans", "Inter")],
+)
+def test_cards_are_set_in_the_packaged_faces(face, family):
+    """The lookup finds the pinned font packages' files (else cards fall back to Pillow's face)."""
+    assert card_fonts.font(face, 40).getname()[0] == family
 
 
 def test_missing_font_packages_fall_back_gracefully(monkeypatch):
-    caches = [cards._font, cards._font_file, cards._fallback_file]
+    caches = [card_fonts.font, card_fonts.font_file, card_fonts.fallback_file]
     for cached in caches:
         cached.cache_clear()
-    monkeypatch.setitem(cards._FACES, "serif", ("not_an_installed_font_package", "x.ttf"))
-    monkeypatch.setitem(cards._FACES, "sans", ("not_an_installed_font_package", "y.ttf"))
+    monkeypatch.setitem(card_fonts.FACES, "serif", ("not_an_installed_font_package", "x.ttf"))
+    monkeypatch.setitem(card_fonts.FACES, "sans", ("not_an_installed_font_package", "y.ttf"))
     try:
         fallback = render_card(HARBOUR)
         image = open_png(fallback)

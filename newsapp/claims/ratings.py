@@ -129,49 +129,10 @@ def notes_rescore() -> RescoreResult:
     ratings = [Rating(rater, note, RATING_NUMBERS[value]) for rater, note, value in rows]
     scores = score_notes(ratings)
     with transaction.atomic():
-        stored = {score.annotation_id: score for score in NoteScore.objects.all()}
-        fresh, changed_notes = [], set()
-        for note_id, result in scores.items():
-            previous = stored.get(note_id)
-            if previous is None or previous.status != result.status:
-                changed_notes.add(note_id)
-            if previous is None or (
-                previous.score,
-                previous.method,
-                previous.status,
-                previous.ratings,
-                previous.factor,
-            ) != (result.score, result.method, result.status, result.ratings, result.factor):
-                fresh.append(
-                    NoteScore(
-                        annotation_id=note_id,
-                        score=result.score,
-                        method=result.method,
-                        status=result.status,
-                        ratings=result.ratings,
-                        factor=result.factor,
-                    )
-                )
-        gone = [note_id for note_id in stored if note_id not in scores]
-        changed_notes.update(
-            note_id for note_id in gone if stored[note_id].status != NoteStatus.NEEDS_RATINGS
-        )
-        NoteScore.objects.filter(pk__in=gone).delete()
-        NoteScore.objects.bulk_create(
-            fresh,
-            update_conflicts=True,
-            unique_fields=["annotation"],
-            update_fields=["score", "method", "status", "ratings", "factor", "computed_at"],
-        )
-        if changed_notes:
-            articles = {
-                annotation.article
-                for annotation in Annotation.objects.filter(pk__in=changed_notes).select_related(
-                    "article"
-                )
-            }
-            for article in articles:
-                article.mark_annotations_changed()
+        changed_notes = _store_scores(scores)
+        articles = Annotation.objects.filter(pk__in=changed_notes).select_related("article")
+        for article in {annotation.article for annotation in articles}:
+            article.mark_annotations_changed()
     result = RescoreResult(
         notes=len(scores),
         ratings=len(rows),
@@ -186,3 +147,32 @@ def notes_rescore() -> RescoreResult:
         helpful=result.helpful,
     )
     return result
+
+
+SCORE_FIELDS = ("score", "method", "status", "ratings", "factor")
+
+
+def _store_scores(scores: dict) -> set[int]:
+    """Write the scores that changed, delete those of notes no longer scored; return the notes
+    whose status changed (their articles' pages must show it)."""
+    stored = {score.annotation_id: score for score in NoteScore.objects.all()}
+    fresh, changed_notes = [], set()
+    for note_id, result in scores.items():
+        previous = stored.get(note_id)
+        if previous is None or previous.status != result.status:
+            changed_notes.add(note_id)
+        values = {name: getattr(result, name) for name in SCORE_FIELDS}
+        if previous is None or any(getattr(previous, n) != v for n, v in values.items()):
+            fresh.append(NoteScore(annotation_id=note_id, **values))
+    gone = [note_id for note_id in stored if note_id not in scores]
+    changed_notes.update(
+        note_id for note_id in gone if stored[note_id].status != NoteStatus.NEEDS_RATINGS
+    )
+    NoteScore.objects.filter(pk__in=gone).delete()
+    NoteScore.objects.bulk_create(
+        fresh,
+        update_conflicts=True,
+        unique_fields=["annotation"],
+        update_fields=[*SCORE_FIELDS, "computed_at"],
+    )
+    return changed_notes

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from newsapp.reader import layers
 from newsapp.text.extract import reading_minutes
 
 
@@ -98,11 +99,13 @@ class Article(models.Model):
 
     def mark_annotations_changed(self) -> None:
         """Stamp a change to anything a reader layer shows on this article (notes, quotes,
-        ratings): the reader's cache key (`reader.cache`) changes with it."""
+        ratings): the reader's cache key (`reader.cache`) changes with it, here and on the
+        pages that show this article's notes too (`Layer.article_changed`)."""
         self.annotations_changed_at = timezone.now()
         Article.objects.filter(pk=self.pk).update(
             annotations_changed_at=self.annotations_changed_at
         )
+        layers.article_changed(article=self)
 
 
 class RevisionOrigin(models.TextChoices):

@@ -42,6 +42,16 @@ class ClaimsLayer(Layer):
     def describe(self, outcome) -> str:
         return f"Quotes: {outcome.describe()}"
 
+    def article_changed(self, *, article) -> None:
+        """Context follows the quote: articles carrying one of this article's quotes show its
+        context notes (and count them), so their pages change too (one UPDATE)."""
+        quoting = Quote.same_quotes.through.objects.filter(from_quote__article=article).values(
+            "to_quote__article_id"
+        )
+        type(article).objects.filter(pk__in=quoting).exclude(pk=article.pk).update(
+            annotations_changed_at=article.annotations_changed_at
+        )
+
     def marks(self, page, earlier):
         marks = [
             Mark(QUOTE, pk, start, end, part=number, label=speaker or "")

@@ -137,17 +137,26 @@ class ReaderClaims:
 
 
 def reader_claims(article) -> ReaderClaims:
-    cached = cache.cached(
-        cache.page_key(article, variant="claims"), lambda: article_claims(article)
+    """The Quotes panel, the context box and the JSON-LD's data, the same for every viewer.
+
+    Cached with the article's stamp, which also changes when a note changes in an article
+    that carries one of the same quotes (`ClaimsLayer.article_changed`), since context follows
+    the quote."""
+    quotes, context = cache.cached(
+        cache.page_key(article, variant="claims"), lambda: _claims_and_context(article)
     )
-    quotes = [PanelQuote(**vars(quote)) for quote in cached.quotes]
-    context = list(cached.context)
-    if cached.links:
+    return ReaderClaims(article=article, quotes=quotes, context=context)
+
+
+def _claims_and_context(article) -> tuple[list[PanelQuote], list[ContextItem]]:
+    claims = article_claims(article)
+    quotes, context = claims.quotes, list(claims.context)
+    if claims.links:
         here = {item.public_id for item in context}
         context += [
-            item for item in offsite_context(cached.links, quotes) if item.public_id not in here
+            item for item in offsite_context(claims.links, quotes) if item.public_id not in here
         ]
-    return ReaderClaims(article=article, quotes=quotes, context=context)
+    return quotes, context
 
 
 def article_claims(article) -> ArticleClaims:

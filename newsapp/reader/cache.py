@@ -46,12 +46,12 @@ def viewer_key(request) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()[:16] if secret else ""
 
 
-def cached(key: str, compute: Callable[[], Any]) -> Any:
-    """`compute()`, kept under `key` for CACHE_SECONDS."""
+def cached(key: str, compute: Callable[[], Any], *, seconds: int = CACHE_SECONDS) -> Any:
+    """`compute()`, kept under `key` for `seconds`."""
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, CACHE_SECONDS)
+        cache.set(key, value, seconds)
     return value
 
 

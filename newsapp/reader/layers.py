@@ -55,6 +55,10 @@ class Layer:
         reader's private notes, so it is never shown to readers."""
         return ""
 
+    def article_changed(self, *, article) -> None:
+        """Something a layer shows on `article` changed (`Article.mark_annotations_changed`):
+        stamp other articles whose pages show it too (context follows a quote)."""
+
     def revision_summary(self, stored: dict, user) -> str:
         """One sentence for the reader's revision notice from what `stored` kept: only what
         `user` may know of."""
@@ -140,6 +144,11 @@ def revision_summary(stored: dict, user) -> str:
         layer.revision_summary(stored.get(layer.name) or {}, user) for layer in active_layers()
     )
     return " ".join(sentence for sentence in sentences if sentence)
+
+
+def article_changed(*, article) -> None:
+    for layer in active_layers():
+        layer.article_changed(article=article)
 
 
 def card_extras(notes: list, user) -> None:

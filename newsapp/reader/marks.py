@@ -5,10 +5,12 @@ marks (`key`), where (`start`, `end` in code points of `body_text`), and which `
 thing marked in several pieces. `render_marks` sweeps them through `text.highlight` and
 decides each `<mark>`'s attributes from the marks covering that piece of text:
 
-- NOTE marks (a reader's highlight or note) give `class="hl hl-<kind>"`, `data-ids` (the notes'
-  public ids, which the script opens) and `aria-details`; where several overlap,
-  `hl-overlap`; the note a permalink opened at, `hl-target`. The first piece of each note is
-  its link target and keyboard stop (`id="hl-<id>"`, `tabindex="0"`).
+- NOTE marks (a reader's highlight or note) give `class="hl hl-<kind>"` and `data-ids`: the
+  notes covering the piece, as numbers into the body's list of note keys (`note_keys`, which
+  the page puts in `data-note-keys` on the body element) so that a piece under many
+  overlapping notes stays small; where several overlap, `hl-overlap`; the note a permalink
+  opened at, `hl-target`. The first piece of each note is its link target and keyboard stop
+  (`id="hl-<public id>"`, `tabindex="0"`) and points at its card (`aria-details`).
 - QUOTE marks (a quotation found in the article) give `data-quote` and the speaker as `title`;
   a piece that is only a quote gets `class="q"` instead of `hl`. The first piece of a quote's
   first part is its link target (`id="q-<id>"`), never a tab stop: a focusable mark would
@@ -43,51 +45,63 @@ class Mark:
     label: str = ""  # a quote's speaker ("" when unknown)
 
 
-def render_marks(body_html: str, marks: Iterable[Mark], *, target_key: str | None = None) -> str:
+@dataclass(frozen=True, slots=True)
+class MarkedBody:
+    html: str
+    note_keys: list[str]  # the notes marked, by first appearance; `data-ids` number into it
+
+
+def render_marks(
+    body_html: str, marks: Iterable[Mark], *, target_key: str | None = None
+) -> MarkedBody:
     """`body_html` with every mark rendered (see the module docstring for the attributes)."""
-    marks = [mark for mark in marks if mark.end > mark.start]
+    marks = sorted((mark for mark in marks if mark.end > mark.start), key=lambda m: m.start)
+    note_keys = list(dict.fromkeys(str(mark.key) for mark in marks if mark.layer == NOTE))
     if not marks:
-        return body_html
+        return MarkedBody(body_html, note_keys)
+    numbers = {key: number for number, key in enumerate(note_keys)}
     with_context = frozenset(mark.key for mark in marks if mark.layer == CONTEXT)
 
     def mark_attrs(ids: tuple[int, ...], starts: frozenset[int]) -> Mapping[str, str]:
         return attributes(
             [marks[i] for i in ids],
             [marks[i] for i in starts],
+            numbers=numbers,
             with_context=with_context,
             target_key=target_key,
         )
 
     spans = [(mark.start, mark.end, (number,)) for number, mark in enumerate(marks)]
-    return highlight.render(body_html, spans, mark_attrs=mark_attrs)
+    return MarkedBody(highlight.render(body_html, spans, mark_attrs=mark_attrs), note_keys)
 
 
 def attributes(
     covering: list[Mark],
     starting: list[Mark],
     *,
+    numbers: Mapping[str, int],
     with_context: frozenset[str | int] = frozenset(),
     target_key: str | None = None,
 ) -> dict[str, str]:
     """The attributes of one `<mark>`: `covering` are the marks over its text, `starting` those
-    of them whose first piece this is."""
-    notes = sorted((mark for mark in covering if mark.layer == NOTE), key=lambda mark: mark.key)
+    of them whose first piece this is, `numbers` each note key's number in the body's list."""
+    notes = sorted(
+        (mark for mark in covering if mark.layer == NOTE), key=lambda mark: numbers[str(mark.key)]
+    )
     quote_keys = sorted({mark.key for mark in covering if mark.layer == QUOTE})
     attrs: dict[str, str] = {}
     if notes:
-        note_keys = [str(mark.key) for mark in notes]
         classes = ["hl", f"hl-{notes[0].kind}"]
         if len(notes) > 1:
             classes.append("hl-overlap")
-        if target_key is not None and target_key in note_keys:
+        if target_key is not None and any(str(mark.key) == target_key for mark in notes):
             classes.append("hl-target")
         if any(mark.key in with_context for mark in notes):
             classes.append("hl-context")
             if any(mark.layer == CONTEXT for mark in covering):
                 classes.append("hl-context-end")
         attrs["class"] = " ".join(classes)
-        attrs["data-ids"] = " ".join(note_keys)
-        attrs["aria-details"] = " ".join(f"note-{key}" for key in note_keys)
+        attrs["data-ids"] = " ".join(str(numbers[str(mark.key)]) for mark in notes)
     else:
         attrs["class"] = "q"
         attrs["data-ids"] = ""
@@ -104,6 +118,7 @@ def attributes(
     if first_notes:
         attrs["id"] = f"hl-{first_notes[0]}"
         attrs["tabindex"] = "0"
+        attrs["aria-details"] = " ".join(f"note-{key}" for key in first_notes)
     elif first_quotes:
         attrs["id"] = f"q-{first_quotes[0]}"
     return attrs

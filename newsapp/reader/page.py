@@ -49,12 +49,17 @@ class ReaderPage:
         for layer in active_layers():
             new_marks, facts[layer.name] = layer.marks(self, marks)
             marks.extend(new_marks)
-        html = render_marks(self.article.body_html, marks, target_key=self.target_key)
-        return {"html": html, "facts": facts}
+        body = render_marks(self.article.body_html, marks, target_key=self.target_key)
+        return {"html": body.html, "note_keys": " ".join(body.note_keys), "facts": facts}
 
     @property
     def body_html(self) -> str:
         return self._body["html"]
+
+    @property
+    def note_keys(self) -> str:
+        """The notes marked in the body, space-separated: marks' `data-ids` number into it."""
+        return self._body["note_keys"]
 
     def facts(self, layer_name: str) -> dict[str, Any]:
         """What `layer_name` cached with the marked-up body."""

@@ -26,6 +26,17 @@
 
   function body() { return document.getElementById("article-body"); }
 
+  // A mark's data-ids number into the body's data-note-keys (the notes' public ids): a piece
+  // of text under many overlapping notes stays small.
+  function noteKeys() { return (body().dataset.noteKeys || "").split(" "); }
+  function noteIdsOf(mark) {
+    var keys = noteKeys();
+    return (mark.dataset.ids || "").split(" ").filter(Boolean).map(function (n) {
+      return keys[Number(n)];
+    });
+  }
+  window.Gloss = { noteIdsOf: noteIdsOf };
+
   // JavaScript counts UTF-16 units; the server counts code points.
   function codePoints(text) {
     var count = 0;
@@ -182,8 +193,9 @@
   // ---- Marks and notes ----
 
   function marksFor(id) {
+    var number = String(noteKeys().indexOf(id));
     return Array.from(document.querySelectorAll("mark.hl")).filter(function (mark) {
-      return mark.dataset.ids.split(" ").indexOf(id) !== -1;
+      return mark.dataset.ids.split(" ").indexOf(number) !== -1;
     });
   }
 
@@ -251,7 +263,7 @@
   document.addEventListener("click", function (event) {
     var mark = event.target.closest("mark.hl");
     if (mark && window.getSelection().isCollapsed) {
-      openNotes(mark.dataset.ids.split(" "), false);
+      openNotes(noteIdsOf(mark), false);
       return;
     }
     var jump = event.target.closest("[data-jump-to-mark]");
@@ -305,7 +317,7 @@
     var mark = event.target.closest && event.target.closest("mark.hl");
     if (mark && (event.key === "Enter" || event.key === " ")) {
       event.preventDefault();
-      openNotes(mark.dataset.ids.split(" "), true);
+      openNotes(noteIdsOf(mark), true);
       return;
     }
     var shortcuts = { a: "note", h: "highlight", q: "quote", c: "claim" };

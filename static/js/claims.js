@@ -62,11 +62,11 @@
       return;
     }
     var mark = event.target.closest("mark.hl-context");
-    if (mark && window.getSelection().isCollapsed) showContext(mark.dataset.ids.split(" "));
+    if (mark && window.getSelection().isCollapsed) showContext(window.Gloss.noteIdsOf(mark));
   });
 
   document.addEventListener("keydown", function (event) {
     var mark = event.target.closest && event.target.closest("mark.hl-context");
-    if (mark && (event.key === "Enter" || event.key === " ")) showContext(mark.dataset.ids.split(" "));
+    if (mark && (event.key === "Enter" || event.key === " ")) showContext(window.Gloss.noteIdsOf(mark));
   });
 })();

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +9,7 @@ from django.urls import reverse
 
 from newsapp.annotations import cards
 from tests.factories import make_annotation, make_article, make_user
+from tests.pages import marked_note_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +44,7 @@ def test_changes_show_at_once_despite_the_cache(client, article):
     assert '<mark class="hl' not in client.get(article.get_absolute_url()).content.decode()
     annotation = make_annotation(article=article, author=author, exact=SENTENCE, note="first")
     page = client.get(article.get_absolute_url()).content.decode()
-    assert f'data-ids="{annotation.public_id}"' in page
+    assert marked_note_ids(page) == {annotation.public_id}
     assert "first" in page
     client.post(
         reverse("annotations:edit", args=[annotation.public_id]),
@@ -67,8 +66,7 @@ def test_notes_come_in_pages_and_marks_cover_all(client, article, monkeypatch):
     ]
     page = client.get(article.get_absolute_url()).content.decode()
     assert page.count('class="note-card') == 3
-    marked = {pid for ids in re.findall(r'data-ids="([^"]+)"', page) for pid in ids.split()}
-    assert marked == {note.public_id for note in notes}
+    assert marked_note_ids(page) == {note.public_id for note in notes}
     assert "Show more notes" in page
     more = reverse("annotations:notes", args=[article.slug])
     second = client.get(more, {"notes_page": 2}, **HTMX).content.decode()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from newsapp.annotations.models import Annotation
 from newsapp.articles.revisions import article_revise
 from tests.factories import make_annotation, make_article, make_user
+from tests.pages import marked_note_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_reattach_with_htmx_puts_the_mark_back(client, orphan):
         **HTMX,
     )
     assert response.status_code == 200
-    assert f'data-ids="{orphan.public_id}"' in response.content.decode()
+    assert marked_note_ids(response.content.decode()) == {orphan.public_id}
     orphan.refresh_from_db()
     assert (orphan.anchor_state, orphan.exact) == ("anchored", "a public inquiry")
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from newsapp.annotations.models import Annotation
 from tests.factories import make_annotation, make_article, make_user
+from tests.pages import marked_note_ids, marks
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def test_create_with_htmx_returns_body_with_mark_and_notes_out_of_band(client, a
     html = response.content.decode()
     annotation = Annotation.objects.get()
     assert html.lstrip().startswith('<div class="article-body" id="article-body"')
-    assert f'data-ids="{annotation.public_id}"' in html
+    assert marked_note_ids(html) == {annotation.public_id}
     assert re.search(r'<div id="notes" class="notes"[^>]* hx-swap-oob="true">', html)
     assert 'id="note-count" hx-swap-oob="true">1<' in html
     assert "<em>otherwise</em>" in html
@@ -71,7 +72,8 @@ def test_create_without_htmx_redirects_to_the_note(client, article, author):
         f"{article.get_absolute_url()}#note-{annotation.public_id}"
     )
     page = client.get(article.get_absolute_url()).content.decode()
-    assert f'<mark class="hl hl-claim" data-ids="{annotation.public_id}"' in page
+    claim_marks = [mark for mark in marks(page) if mark["class"] == "hl hl-claim"]
+    assert [mark["notes"] for mark in claim_marks] == [[annotation.public_id]]
 
 
 def test_create_refuses_a_quote_not_in_the_article_with_400(client, article, author):
@@ -185,12 +187,12 @@ def test_delete_undo_and_trash(client, article, author):
     assert response.status_code == 200
     assert "Moved to trash." in response.content.decode()
     assert "Undo" in response.content.decode()
-    assert f'data-ids="{annotation.public_id}"' not in response.content.decode()
+    assert marked_note_ids(response.content.decode()) == set()
     assert annotation.public_id in client.get(reverse("annotations:trash")).content.decode()
     restore = client.post(
         reverse("annotations:restore", args=[annotation.public_id]), {"from": "reader"}, **HTMX
     )
-    assert f'data-ids="{annotation.public_id}"' in restore.content.decode()
+    assert marked_note_ids(restore.content.decode()) == {annotation.public_id}
     plain = client.post(reverse("annotations:delete", args=[annotation.public_id]))
     assert plain.status_code == 302
 

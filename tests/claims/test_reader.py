@@ -24,24 +24,14 @@ from tests.claims.factories import (
     seed_camps,
 )
 from tests.factories import make_annotation, make_user
+from tests.pages import article_body, marks
 
 pytestmark = pytest.mark.django_db
-
-MARK = re.compile(r"<mark ([^>]*)>")
 
 
 @pytest.fixture
 def article():
     return make_quoted_article(title="Talks")
-
-
-def body_of(page: str) -> str:
-    start = page.index("data-article-body>") + len("data-article-body>")
-    return page[start : page.index("</div>", start)]
-
-
-def marks(page: str) -> list[dict[str, str]]:
-    return [dict(re.findall(r'([\w-]+)="([^"]*)"', attrs)) for attrs in MARK.findall(body_of(page))]
 
 
 def text_of(fragment: str) -> str:
@@ -62,12 +52,12 @@ def test_quotes_are_marked_with_their_speaker_and_never_change_the_text(client, 
     assert [mark["data-speaker"] for mark in quote_marks] == ["Adaeze Okafor", "Radomír Šťastný"]
     for mark in quote_marks:
         assert mark["class"] == "q"
-        assert mark["data-ids"] == ""
+        assert mark["notes"] == []
         assert mark["title"] == f"Quote: {mark['data-speaker']}"
         # A link target, not a tab stop: a focusable mark stops selections starting in it.
         assert mark["id"] == f"q-{mark['data-quote']}"
         assert "tabindex" not in mark
-    assert text_of(body_of(page)) == article.body_text
+    assert text_of(article_body(page)) == article.body_text
 
 
 def test_quote_and_annotation_marks_share_pieces_without_mixing_ids(client, article):
@@ -77,16 +67,16 @@ def test_quote_and_annotation_marks_share_pieces_without_mixing_ids(client, arti
     page = client.get(article.get_absolute_url()).content.decode()
     quote = Quote.objects.in_article(article).first()
     for mark in marks(page):
-        assert set(mark["data-ids"].split()) <= {claim.public_id}
-        if mark["data-ids"]:
+        assert set(mark["notes"]) <= {claim.public_id}
+        if mark["notes"]:
             assert mark["class"].startswith("hl hl-claim")
         else:
             assert mark["class"] == "q"
-    shared = [mark for mark in marks(page) if mark["data-ids"] and "data-quote" in mark]
+    shared = [mark for mark in marks(page) if mark["notes"] and "data-quote" in mark]
     assert shared
     assert all(mark["data-quote"] == str(quote.pk) for mark in shared)
     assert len([mark for mark in marks(page) if mark.get("id") == f"q-{quote.pk}"]) == 1
-    assert text_of(body_of(page)) == article.body_text
+    assert text_of(article_body(page)) == article.body_text
 
 
 def test_an_interrupted_quote_is_one_quote_with_one_anchor(client):
@@ -99,7 +89,7 @@ def test_an_interrupted_quote_is_one_quote_with_one_anchor(client):
     pieces = [mark for mark in marks(page) if mark.get("data-quote") == str(quote.pk)]
     assert len(pieces) == 2
     assert [mark.get("id") for mark in pieces] == [f"q-{quote.pk}", None]
-    assert "the mayor" not in "".join(re.findall(r"<mark[^>]*>([^<]*)</mark>", body_of(page)))
+    assert "the mayor" not in "".join(re.findall(r"<mark[^>]*>([^<]*)</mark>", article_body(page)))
 
 
 def test_the_quotes_panel_lists_each_quote_with_its_speaker(client, article):
@@ -147,10 +137,10 @@ def test_context_box_appears_for_anonymous_readers_once_context_is_shown(client,
     assert "Disputes" in box
     assert "— Adaeze Okafor" in box
     assert "readers who usually disagree" in box
-    classes = [mark["class"] for mark in marks(page) if note.public_id in mark["data-ids"]]
+    classes = [mark["class"] for mark in marks(page) if note.public_id in mark["notes"]]
     assert all("hl-context" in value for value in classes)
     assert sum("hl-context-end" in value for value in classes) == 1
-    assert text_of(body_of(page)) == article.body_text
+    assert text_of(article_body(page)) == article.body_text
 
 
 def test_the_context_box_drops_a_deleted_note_at_once(client, article):

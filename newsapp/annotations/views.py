@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,8 @@ from .cards import annotation_for_permalink, note_with_details
 from .forms import AnnotationForm, NoteFieldsForm, ReattachForm, ReplyForm
 from .layer import REMEMBERED_VISIBILITY, ReaderNotes, notes_page_number
 from .models import Annotation, Kind
+
+MY_NOTES_PER_PAGE = 50
 
 
 def render_changed(request, article, *, toast="", undo=None):
@@ -292,15 +295,18 @@ def my_notes(request):
         Annotation.objects.alive()
         .filter(author=request.user)
         .select_related("article")
+        .defer("article__body_html", "article__body_text")
         .prefetch_related("tags")
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
     )
     if kind in Kind.values:
         notes = notes.filter(kind=kind)
     if tag:
         notes = notes.filter(tags__name=tag).distinct()
+    page = Paginator(notes, MY_NOTES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "notes": notes[:500],
+        "page": page,
+        "notes": page.object_list,
         "kinds": Kind,
         "kind": kind,
         "tag": tag,

@@ -107,6 +107,21 @@ class Quote(models.Model):
         return self.shown_speaker_id != self.speaker_id
 
 
+class QuoteWord(models.Model):
+    """A content word of a quote: the index that finds the same quotation elsewhere
+    (`linking`)."""
+
+    quote = models.ForeignKey(Quote, related_name="words", on_delete=models.CASCADE)
+    word = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["quote", "word"], name="unique_quote_word")]
+        indexes = [models.Index(fields=["word", "quote"])]
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class AttributionCorrection(models.Model):
     """One reader's answer to "who said this?" for one quote; they may change it."""
 

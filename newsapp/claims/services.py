@@ -5,13 +5,11 @@ Ratings of context notes and their scores live in `ratings.py`.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from newsapp import ratelimit
@@ -26,19 +24,10 @@ from newsapp.text.quotes import (
 )
 from newsapp.text.sanitize import clean_plain_text
 
+from .linking import linked_articles, relink
 from .models import AttributionCorrection, Quote, Speaker
 
 MAX_SPEAKER_CHARS = 120
-# Quotes shorter than this (normalised) are phrases many stories share ("act decisively"):
-# linking them across articles would link unrelated stories.
-MIN_LINKED_QUOTE_CHARS = 24
-MIN_LINKED_QUOTE_WORDS = 4
-# Matching a new article's quotes against every stored quote must stay cheap, so two cheap
-# tests come before `quote_similarity`: the normalised lengths (quotes this different in
-# length cannot reach SAME_QUOTE_THRESHOLD) and the words in common (the same quotation, even
-# reworded, keeps most of its words; the bound is loose so spelling variants still pass).
-LINK_LENGTH_RATIO = 0.5
-LINK_SHARED_WORDS = 0.4  # of the shorter quote's distinct words
 # Fuzzy carry-over of quotes between revisions compares every old quote with every new one.
 MAX_FUZZY_CARRY = 200
 CORRECTIONS_PER_MINUTE = 30
@@ -101,11 +90,11 @@ def quotes_refresh(*, article) -> QuotesRefreshResult:
         added = Quote.objects.bulk_create(
             [_fill(Quote(article=article), found_quote, speakers) for found_quote in new]
         )
-        old_links = _linked_articles(article)
+        old_links = linked_articles(article)
         Quote.objects.filter(pk__in=removed).delete()
         quotes = [quote for quote, _ in pairs] + list(added)
         _update_shown_speakers(quotes)
-        linked, new_links = _relink(article, quotes)
+        linked, new_links = relink(article, quotes)
 
         after = {quote.pk: _signature(quote) for quote in quotes}
         changed = before != after or old_links[1] != new_links[1]
@@ -307,66 +296,3 @@ def _refresh_shown_speaker(quote: Quote) -> None:
 
 
 # --- the same quotation in other articles ------------------------------------------------------
-
-
-def linkable(normalized: str) -> bool:
-    return len(normalized) >= MIN_LINKED_QUOTE_CHARS and (
-        normalized.count(" ") + 1 >= MIN_LINKED_QUOTE_WORDS
-    )
-
-
-def _linked_articles(article) -> tuple[set[int], set[tuple[int, int]]]:
-    """Articles linked to this one's quotes, and the links as (this quote, other quote)."""
-    through = Quote.same_quotes.through
-    rows = through.objects.filter(from_quote__article=article).values_list(
-        "from_quote_id", "to_quote_id", "to_quote__article_id"
-    )
-    articles, links = set(), set()
-    for from_id, to_id, article_id in rows:
-        articles.add(article_id)
-        links.add((from_id, to_id))
-    return articles, links
-
-
-def _relink(article, quotes: list[Quote]) -> tuple[int, tuple[set[int], set[tuple[int, int]]]]:
-    """Link each quote to the same quotation in other articles (both ways)."""
-    through = Quote.same_quotes.through
-    through.objects.filter(Q(from_quote__article=article) | Q(to_quote__article=article)).delete()
-    mine = [quote for quote in quotes if linkable(quote.normalized)]
-    if not mine:
-        return 0, (set(), set())
-    shortest = min(quote.normalized_length for quote in mine)
-    longest = max(quote.normalized_length for quote in mine)
-    candidates = sorted(
-        Quote.objects.exclude(article=article)
-        .filter(
-            normalized_length__gte=int(shortest * LINK_LENGTH_RATIO),
-            normalized_length__lte=int(longest / LINK_LENGTH_RATIO) + 1,
-        )
-        .values_list("normalized_length", "id", "article_id", "normalized")
-    )
-    lengths = [row[0] for row in candidates]
-    word_sets = [frozenset(row[3].split()) for row in candidates]
-    links: set[tuple[int, int]] = set()
-    articles: set[int] = set()
-    for quote in mine:
-        words = frozenset(quote.normalized.split())
-        low = bisect_left(lengths, quote.normalized_length * LINK_LENGTH_RATIO)
-        high = bisect_right(lengths, quote.normalized_length / LINK_LENGTH_RATIO)
-        for index in range(low, high):
-            other_words = word_sets[index]
-            shared = len(words & other_words)
-            if shared < LINK_SHARED_WORDS * min(len(words), len(other_words)):
-                continue
-            _, other_id, other_article, other_text = candidates[index]
-            if linkable(other_text) and quote_similarity(quote.normalized, other_text) >= (
-                SAME_QUOTE_THRESHOLD
-            ):
-                links.add((quote.pk, other_id))
-                articles.add(other_article)
-    through.objects.bulk_create(
-        [through(from_quote_id=a, to_quote_id=b) for a, b in links]
-        + [through(from_quote_id=b, to_quote_id=a) for a, b in links],
-        ignore_conflicts=True,
-    )
-    return len({a for a, _ in links}), (articles, links)

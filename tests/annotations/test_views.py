@@ -254,6 +254,27 @@ def test_my_notes_lists_only_mine_with_filters(client, article, author):
     assert "<html" not in fragment
 
 
+def test_my_notes_come_in_pages_in_constant_queries(
+    client, article, author, django_assert_max_num_queries, monkeypatch
+):
+    from newsapp.annotations import views
+
+    monkeypatch.setattr(views, "MY_NOTES_PER_PAGE", 3)
+    notes = [
+        make_annotation(article=article, author=author, exact="Critics say the cost", tags=["t"])
+        for _ in range(7)
+    ]
+    client.force_login(author)
+    client.get(reverse("annotations:mine"))  # the session and the user, once
+    with django_assert_max_num_queries(8):
+        first = client.get(reverse("annotations:mine")).content.decode()
+    assert [note.public_id in first for note in reversed(notes)] == [True] * 3 + [False] * 4
+    assert "Older →" in first
+    last = client.get(reverse("annotations:mine"), {"page": 3}).content.decode()
+    assert notes[0].public_id in last
+    assert "Older →" not in last
+
+
 def test_library_counts_only_public_top_level_annotations(client, article, author):
     public = make_annotation(article=article, author=author, exact="We cannot keep patching")
     make_annotation(

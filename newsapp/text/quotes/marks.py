@@ -1,0 +1,252 @@
+"""Quote marks: which may open or close where, pairing them into quotations with a stack, and
+the masked text in which the quoted words are blanked."""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import _MASK, _PRONOUNS, _SPEECH_VERBS, _TERMINAL, _WORD_RE
+from .records import _Span
+
+QUOTE_MARKS = "\"'“”„‟«»‹›‘’‚‛"
+
+
+_CLOSERS_FOR = {
+    "“": '”"',
+    "„": '“”"',
+    "‟": '”"',
+    "”": "”",
+    '"': '"”',
+    "«": "»",
+    "»": "«»",
+    "‘": "’'",
+    "‚": "‘’'",
+    "‛": "’'",
+    "'": "'’",
+    "‹": "›",
+    "›": "‹›",
+}
+
+
+_OPENERS_FOR: dict[str, str] = {}
+
+
+for _opener, _closers in _CLOSERS_FOR.items():
+    for _closer in _closers:
+        _OPENERS_FOR[_closer] = _OPENERS_FOR.get(_closer, "") + _opener
+
+
+_OPEN_AFTER = frozenset("([{<—–-/:") | frozenset(QUOTE_MARKS)
+
+
+_CLOSE_BEFORE = frozenset(".,;:!?)]}>—–-/…") | frozenset(QUOTE_MARKS)
+
+
+_NO_OPEN_BEFORE = frozenset(".,;:!?)]}")
+
+
+_ELISIONS = frozenset({"em", "tis", "twas", "n", "til", "cause", "bout", "round", "s"})
+
+
+def _flanking_re() -> re.Pattern[str]:
+    """Each mark that may open or close, with its flanking decided by the regex engine.
+
+    Group 1: "both"; group 2: "left" (can open: space or opening punctuation before, a word
+    after); group 3: "right" (can close). Guillemets also match with no group, since French
+    spacing (« … ») leaves them flanked by spaces. Marks inside words (don’t) never match.
+    The pattern starts with the mark itself so the engine skips ahead to candidates; the
+    look-behinds span the character before and the mark (or the start of the text)."""
+    marks = re.escape(QUOTE_MARKS)
+    opening = re.escape("".join(sorted(_OPEN_AFTER)))
+    opening_solid = re.escape("".join(sorted(_OPEN_AFTER - frozenset("([{"))))
+    closing = re.escape("".join(sorted(_CLOSE_BEFORE)))
+    closing_solid = re.escape("".join(sorted(_CLOSE_BEFORE - _NO_OPEN_BEFORE)))
+    no_open = re.escape("".join(sorted(_NO_OPEN_BEFORE)))
+    return re.compile(
+        rf"[{marks}](?:"
+        rf"((?<=[{opening_solid}][{marks}])(?=[{closing_solid}]))"
+        rf"|((?:(?<=[\s{opening}][{marks}])|(?<=^[{marks}]))(?=[^\s{no_open}]))"
+        rf"|((?<=[^\s(\[{{][{marks}])(?=[\s{closing}]|$)))"
+        r"|[«»‹›]"
+    )
+
+
+_FLANKED_MARK_RE = _flanking_re()
+
+
+_CAN_OPEN = (False, True, True, False)  # indexed by the group that matched (0: none)
+
+
+_CAN_CLOSE = (False, True, False, True)
+
+
+def _mark_flags(text: str, i: int, ch: str, flank: int) -> tuple[bool, bool]:
+    """(can open, can close) for the mark `ch` at `i`, given its flanking group."""
+    left = _CAN_OPEN[flank]
+    right = _CAN_CLOSE[flank]
+    if ch in '“”"‟':
+        return left, right
+    if ch in "„‚":
+        return left, False
+    if ch in "«‹»›":
+        prev = text[i - 1] if i else " "
+        open_context = prev.isspace() or prev in _OPEN_AFTER
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        close_context = nxt.isspace() or nxt in _CLOSE_BEFORE
+        if ch in "«‹":
+            return (True, False) if open_context else (False, close_context)
+        return (True, False) if left else (False, close_context)
+    if ch == "‘":
+        return left and not text[i + 1].isdigit(), right
+    if ch == "'" and left:
+        word = _WORD_RE.match(text, i + 1)
+        if text[i + 1].isdigit() or (word and word.group().lower() in _ELISIONS):
+            left = False
+    if right and ch in "’'" and _closes_elision(text, i):
+        right = False
+    return (left if ch in "'‛" else False), right
+
+
+def _closes_elision(text: str, i: int) -> bool:
+    """The second apostrophe of rock ’n’ roll: the word before began with one."""
+    j = i - 1
+    while j >= 0 and i - j <= 3 and text[j].isalpha():
+        j -= 1
+    return j >= 0 and j < i - 1 and text[j] in "’'" and (j == 0 or text[j - 1].isspace())
+
+
+def _is_possessive(text: str, i: int, open_pos: int, open_char: str) -> bool:
+    """An apostrophe after a plural s followed by a lower-case word (the students’ union),
+    unless it closes a single quote of a few words (the ‘sponge streets’ programme)."""
+    if text[i - 1] not in "sS" or i + 2 >= len(text) or text[i + 1] != " ":
+        return False
+    if not text[i + 2].islower():
+        return False
+    if open_char in "‘'‚" and i - open_pos < 60 and text.count(" ", open_pos, i) < 3:
+        return False
+    word = _WORD_RE.match(text, i + 2)
+    return not (word and (word.group() in _SPEECH_VERBS or word.group() in _PRONOUNS))
+
+
+def _pair_marks(text: str, paragraphs: list[tuple[int, int, str]]) -> list[_Span]:
+    """Top-level quotations bounded by marks, pairing openers and closers with a stack.
+
+    A closer pops back to the nearest opener it can close (openers left above it were
+    strays); `closable` counts, per closing mark, the open marks it could close, so a
+    closer with nothing to close costs nothing. An opener still open at the end of a
+    paragraph carries over when the next paragraph starts with the same mark, the
+    convention for a quotation over several paragraphs.
+
+    One function on purpose (about 70 lines): the stack, the counts and the carried parts are
+    one state updated per mark in the hot loop of the whole finder; split into helpers they
+    would be passed around on every mark of a megabyte of text.
+    """
+    pairs: list[tuple[int, int, list[tuple[int, int]] | None, int, int]] = []
+    chars: list[str] = []
+    positions: list[int] = []
+    closable: dict[str, int] = dict.fromkeys(_OPENERS_FOR, 0)
+    carried: list[tuple[int, int]] = []  # earlier paragraphs of the bottom opener
+    carried_from = 0
+    part_start = 0
+    skip = -1
+    for index, (pstart, pend, _kind) in enumerate(paragraphs):
+        for match in _FLANKED_MARK_RE.finditer(text, pstart, pend):
+            i = match.start()
+            if i == skip:
+                continue
+            ch = match.group()
+            flank = match.lastindex or 0
+            if ch in '“”"':
+                opens = _CAN_OPEN[flank]
+                closes = _CAN_CLOSE[flank]
+            else:
+                opens, closes = _mark_flags(text, i, ch, flank)
+            if (
+                closes
+                and closable.get(ch)
+                and (ch not in "’'" or not _is_possessive(text, i, positions[-1], chars[-1]))
+            ):
+                openers = _OPENERS_FOR[ch]
+                while True:
+                    top = chars.pop()
+                    for closer in _CLOSERS_FOR[top]:
+                        closable[closer] -= 1
+                    position = positions.pop()
+                    if top in openers:
+                        break
+                if carried and not chars:
+                    parts = [*carried, (part_start, i)]
+                    pairs.append((position, i, parts, carried_from, index))
+                    carried = []
+                else:
+                    pairs.append((position, i, None, index, index))
+            elif opens:
+                chars.append(ch)
+                positions.append(i)
+                for closer in _CLOSERS_FOR[ch]:
+                    closable[closer] += 1
+        skip = -1
+        if chars and index + 1 < len(paragraphs):
+            next_start, _next_end, next_kind = paragraphs[index + 1]
+            if text[next_start] == chars[0] and not next_kind.startswith("h"):
+                if not carried:
+                    carried_from = index
+                    part_start = positions[0] + 1
+                carried.append((part_start, pend))
+                part_start = next_start + 1
+                skip = next_start
+                del chars[1:], positions[1:]
+                closable = dict.fromkeys(_OPENERS_FOR, 0)
+                for closer in _CLOSERS_FOR[chars[0]]:
+                    closable[closer] = 1
+                continue
+        if chars:
+            chars.clear()
+            positions.clear()
+            closable = dict.fromkeys(_OPENERS_FOR, 0)
+        carried = []
+    return _outermost(pairs)
+
+
+def _outermost(
+    pairs: list[tuple[int, int, list[tuple[int, int]] | None, int, int]],
+) -> list[_Span]:
+    pairs.sort()
+    result: list[_Span] = []
+    reach = -1
+    for open_pos, close_pos, parts, first, last in pairs:
+        if open_pos > reach:
+            span_parts = parts if parts is not None else [(open_pos + 1, close_pos)]
+            result.append(_Span(open_pos, close_pos, span_parts, first, last))
+            reach = close_pos
+    return result
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _mask(text: str, spans: list[_Span]) -> str:
+    """`text` with each quotation's words blanked (same length), keeping its last
+    punctuation mark so that sentence ends stay visible."""
+    pieces: list[str] = []
+    cursor = 0
+    for span in spans:
+        for start, end in span.parts:
+            if end <= start:
+                continue
+            pieces.append(text[cursor:start])
+            last = text[end - 1]
+            if end - start == 1:
+                pieces.append(_MASK)
+            elif last in _TERMINAL or last in ",;:—":
+                pieces.append(_MASK + " " * (end - start - 2) + last)
+            else:
+                pieces.append(_MASK + " " * (end - start - 1))
+            cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)

@@ -1,0 +1,285 @@
+"""The people (and organisations) an article names: full names, roles, mentions and gender."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .lexicon import (
+    _ABBREVIATIONS,
+    _BOUNDARY_RE,
+    _DETERMINERS,
+    _GENDER_PRONOUN_RE,
+    _HONORIFIC_GENDER,
+    _INDEFINITES,
+    _MASK,
+    _NAME_RE,
+    _NOT_NAMES,
+    _NOT_PERSON_LAST,
+    _PLACE_FIRST,
+    _ROLE_SUFFIXES,
+    _ROLE_SYNONYMS,
+    _ROLE_TITLES,
+    _STOP_WORDS,
+)
+from .marks import QUOTE_MARKS
+from .phrases import _base, _is_abbreviation_before, _is_possessive_token, _sentence_end
+
+
+@dataclass(slots=True)
+class _Person:
+    name: str
+    words: tuple[str, ...]  # lower case
+    descriptors: set[str] = field(default_factory=set)
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    gender: str | None = None
+    gender_known: bool = False
+
+
+class _People:
+    """The people (and organisations) the article names, their roles and mentions."""
+
+    def __init__(self, text: str, masked: str) -> None:
+        self.masked = masked
+        self.by_words: dict[tuple[str, ...], _Person] = {}
+        self.organisations: set[tuple[str, ...]] = set()
+        short_mentions: list[tuple[int, int, tuple[str, ...]]] = []
+        for match in _NAME_RE.finditer(masked):
+            sequence = match.group()
+            if " " not in sequence and "\u00a0" not in sequence and sequence[-1] != ".":
+                word = sequence[:-2] if sequence.endswith(("’s", "'s")) else sequence
+                lowered = word.lower()
+                if lowered in _NOT_NAMES or _is_title_word(word) or word.isupper():
+                    continue
+                if lowered in _NOT_PERSON_LAST or lowered in _PLACE_FIRST:
+                    self.organisations.add((lowered,))
+                else:
+                    short_mentions.append((match.start(), match.start() + len(word), (lowered,)))
+                continue
+            for start, end, words, titles in _split_name(sequence, match.start()):
+                self._register(start, end, words, titles, short_mentions)
+        # Every tail of every full name ("okafor", "van der meulen"), and first names.
+        self.by_tail: dict[tuple[str, ...], list[_Person]] = {}
+        for key, person in self.by_words.items():
+            for size in range(1, len(key) + 1):
+                self.by_tail.setdefault(key[-size:], []).append(person)
+            if len(key) > 1:
+                self.by_tail.setdefault(key[:1], []).append(person)
+        self.by_descriptor: dict[str, list[_Person]] = {}
+        for person in self.by_words.values():
+            for descriptor in person.descriptors:
+                self.by_descriptor.setdefault(descriptor, []).append(person)
+        self.mentions: list[tuple[int, _Person]] = []
+        for person in self.by_words.values():
+            self.mentions.extend((start, person) for start, _end in person.mentions)
+        for start, end, words in short_mentions:
+            person = self.resolve_words(words)
+            if person is not None:
+                person.mentions.append((start, end))
+                self.mentions.append((start, person))
+        self.mentions.sort(key=lambda item: item[0])
+        self.mention_starts = [start for start, _ in self.mentions]
+        self.sentence_starts = [0]
+        for match in _BOUNDARY_RE.finditer(masked):
+            if match.group()[0] != "." or not _is_abbreviation_before(masked, match.start()):
+                self.sentence_starts.append(match.end())
+
+    def _register(
+        self,
+        start: int,
+        end: int,
+        words: list[str],
+        titles: list[str],
+        short_mentions: list[tuple[int, int, tuple[str, ...]]],
+    ) -> None:
+        key = tuple(w.lower() for w in words)
+        if key[-1] in _NOT_PERSON_LAST or key[0] in _PLACE_FIRST:
+            self.organisations.add(key)
+            return
+        if len(words) == 1 and not titles:
+            short_mentions.append((start, end, key))
+            return
+        person = self.by_words.get(key)
+        if person is None:
+            person = self.by_words[key] = _Person(" ".join(words), key)
+        person.mentions.append((start, end))
+        person.descriptors.update(_ROLE_SYNONYMS.get(t, t) for t in titles)
+        person.descriptors.update(self._appositive_roles(start, end))
+
+    def _appositive_roles(self, start: int, end: int) -> set[str]:
+        """Role words from an appositive beside a name: "Adaeze Okafor, the defence
+        minister," or "Morvath’s chief negotiator, Radomír Šťastný,"."""
+        masked = self.masked
+        roles: set[str] = set()
+        if masked[end : end + 2] == ", ":
+            rest = masked[end + 2 : end + 160]
+            clause = re.split(r"[,.;:(\n" + _MASK + "]", rest, maxsplit=1)[0]
+            first = clause.split(" ", 1)[0].lower()
+            relative = first in ("who", "whose", "which", "where", "when", "that")
+            if first and not relative and not first[:1].isdigit():
+                for phrase in clause.split(" and "):
+                    roles.update(_role_words(phrase))
+        if masked[start - 2 : start] == ", ":
+            before = masked[max(0, start - 80) : start - 2]
+            phrase = re.split(r"[,.;:—\n" + _MASK + "]", before)[-1]
+            words = phrase.split()
+            if words and len(words) <= 6 and words[-1].islower():
+                roles.update(_role_words(phrase))
+        return roles
+
+    def resolve_words(self, words: tuple[str, ...]) -> _Person | None:
+        """The one person whose fullest name ends with (or is, or starts with a single
+        given name) `words`; None when no one or several match."""
+        matches = self.by_tail.get(words)
+        if not matches:
+            return None
+        if len(matches) > 8:
+            return None
+        longest = max(matches, key=lambda person: len(person.words))
+        if all(_is_subsequence(person.words, longest.words) for person in matches):
+            return longest
+        return None
+
+    def add(self, words: list[str]) -> _Person:
+        """A person known only from an attribution ("Becker said")."""
+        key = tuple(w.lower() for w in words)
+        person = self.by_words[key] = _Person(" ".join(words), key)
+        for size in range(1, len(key) + 1):
+            self.by_tail.setdefault(key[-size:], []).append(person)
+        return person
+
+    def resolve_role(self, words: list[str]) -> _Person | None:
+        """The one person the article gives this role ("the defence minister"): the head
+        noun must be among their descriptors, and so must any modifier someone has."""
+        significant = [_base(w) for w in words if w.lower() not in _DETERMINERS]
+        significant = [w for w in significant if w not in _STOP_WORDS]
+        if not significant:
+            return None
+        head = _ROLE_SYNONYMS.get(significant[-1], significant[-1])
+        candidates = self.by_descriptor.get(head, [])
+        if not candidates or len(candidates) > 8:
+            return None
+        known = set().union(*(p.descriptors for p in candidates))
+        for modifier in significant[:-1]:
+            if modifier in known:
+                candidates = [p for p in candidates if modifier in p.descriptors]
+        return candidates[0] if len(candidates) == 1 else None
+
+    def nearest(
+        self, position: int, gender: str | None, spoken: list[tuple[int, _Person]]
+    ) -> _Person | None:
+        """The person a pronoun at `position` refers to: in the nearest sentence before it
+        that mentions someone of a fitting gender, the first such person (usually the
+        subject). `spoken` adds the speakers already resolved from roles and pronouns."""
+        i = bisect.bisect_left(self.mention_starts, position) - 1
+        j = bisect.bisect_left(spoken, (position,)) - 1
+        chosen: _Person | None = None
+        chosen_sentence = -1
+        for _ in range(40):
+            if i < 0 and j < 0:
+                break
+            if j < 0 or (i >= 0 and self.mentions[i][0] > spoken[j][0]):
+                place, person = self.mentions[i]
+                i -= 1
+            else:
+                place, person = spoken[j]
+                j -= 1
+            sentence = bisect.bisect_right(self.sentence_starts, place)
+            if chosen is not None and sentence != chosen_sentence:
+                break
+            if gender is None or self.gender_of(person) in (None, gender):
+                chosen, chosen_sentence = person, sentence
+        return chosen
+
+    def gender_of(self, person: _Person) -> str | None:
+        """From titles (Mr, Ms, spokeswoman) and the first he/she/his/her after a mention,
+        unless someone else is mentioned first or it is the "she said" of a quotation."""
+        if person.gender_known:
+            return person.gender
+        votes = {"m": 0, "f": 0}
+        for descriptor in person.descriptors:
+            if descriptor in _HONORIFIC_GENDER:
+                votes[_HONORIFIC_GENDER[descriptor]] += 3
+        for _start, end in person.mentions[:20]:
+            window = self.masked[end : end + 250]
+            cut = _sentence_end(window)
+            cut += _sentence_end(window[cut:])
+            for match in _GENDER_PRONOUN_RE.finditer(window, 0, cut):
+                if window[: match.start()].rstrip(" ,").endswith(tuple(QUOTE_MARKS)):
+                    continue
+                between = bisect.bisect_left(self.mention_starts, end + match.start())
+                earlier = bisect.bisect_right(self.mention_starts, end)
+                if all(self.mentions[k][1] is person for k in range(earlier, between)):
+                    votes["m" if match.group(1) else "f"] += 1
+                break
+        person.gender_known = True
+        if votes["m"] != votes["f"]:
+            person.gender = "m" if votes["m"] > votes["f"] else "f"
+        return person.gender
+
+
+def _is_title_word(word: str) -> bool:
+    base = _base(word)
+    return base in _ROLE_TITLES or (len(base) > 12 and base.endswith(_ROLE_SUFFIXES))
+
+
+def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    iterator = iter(long)
+    return all(word in iterator for word in short)
+
+
+def _role_words(phrase: str) -> set[str]:
+    words = re.split(r"\s+", phrase.strip())
+    kept: list[str] = []
+    for word in words:
+        lowered = _base(word.strip("“”\"'‘’"))
+        if lowered in _STOP_WORDS:
+            break
+        if lowered and lowered not in _DETERMINERS and lowered not in _INDEFINITES:
+            kept.append(_ROLE_SYNONYMS.get(lowered, lowered))
+    return set(kept)
+
+
+def _split_name(sequence: str, offset: int) -> Iterable[tuple[int, int, list[str], list[str]]]:
+    """Split a run of capitalised words into names: at sentence-ending dots, all-capitals
+    words and possessives; strip leading function words and titles ("Defence Minister")."""
+    words: list[tuple[str, int]] = []
+    for match in re.finditer(r"\S+", sequence):
+        words.append((match.group(), offset + match.start()))
+    group: list[tuple[str, int]] = []
+    for word, start in words:
+        bare = word.rstrip(".")
+        ends_sentence = word.endswith(".") and _base(bare) not in _ABBREVIATIONS and len(bare) > 1
+        if len(bare) > 1 and bare.isupper():
+            yield from _name_from_group(group)
+            group = []
+            continue
+        group.append((bare, start))
+        if ends_sentence or _is_possessive_token(bare):
+            yield from _name_from_group(group)
+            group = []
+    yield from _name_from_group(group)
+
+
+def _name_from_group(
+    group: list[tuple[str, int]],
+) -> Iterable[tuple[int, int, list[str], list[str]]]:
+    while group and group[0][0].lower() in _NOT_NAMES:
+        group = group[1:]
+    if not group:
+        return
+    last_title = -1
+    for index, (word, _start) in enumerate(group):
+        if _is_title_word(word):
+            last_title = index
+    titles = [_base(w) for w, _ in group[: last_title + 1]]
+    names = group[last_title + 1 :]
+    if not names:
+        return
+    words = [names[0][0]] + [w for w, _ in names[1:]]
+    words[-1] = words[-1][:-2] if words[-1].endswith(("’s", "'s")) else words[-1]
+    start = names[0][1]
+    end = names[-1][1] + len(names[-1][0])
+    yield start, end, words, titles

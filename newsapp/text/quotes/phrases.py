@@ -1,0 +1,230 @@
+"""Tokens, sentence bounds and noun phrases (names, roles, pronouns) around a quotation."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .lexicon import (
+    _ABBREVIATIONS,
+    _DETERMINERS,
+    _FOREIGN_FUNCTION_WORDS,
+    _INDEFINITES,
+    _MASK,
+    _NOT_NAMES,
+    _PARTICLE_SET,
+    _PRONOUNS,
+    _SENTENCE_END_RE,
+    _SKIPPABLE,
+    _SPEECH_VERBS,
+    _STOP_WORDS,
+    _TOKEN_RE,
+)
+
+
+class _Phrase(NamedTuple):
+    kind: str  # "name", "role", "pronoun", "indefinite"
+    words: list[str]
+    first: int  # token indices: the phrase is tokens[first:stop]
+    stop: int
+
+
+def _tokens(window: str) -> list[str]:
+    return _TOKEN_RE.findall(window)
+
+
+def _lowered(window: str, toks: list[str]) -> list[str]:
+    lowered = _TOKEN_RE.findall(window.lower())
+    return lowered if len(lowered) == len(toks) else [t.lower() for t in toks]
+
+
+def _base(token: str) -> str:
+    """Lower case without a possessive ending."""
+    lowered = token.lower()
+    for suffix in ("’s", "'s", "’", "'"):
+        if lowered.endswith(suffix) and len(lowered) > len(suffix):
+            return lowered[: -len(suffix)]
+    return lowered
+
+
+def _is_name_word(token: str) -> bool:
+    return token[:1].isupper() and not (len(token) > 1 and token.isupper())
+
+
+def _is_possessive_token(token: str) -> bool:
+    return token.endswith(("’s", "'s", "s’", "s'"))
+
+
+def _name_forward(toks: list[str], i: int) -> int:
+    """Index after the capitalised name (titles, particles, abbreviation dots) at `i`."""
+    j = i
+    while j < len(toks):
+        word = toks[j]
+        if _is_name_word(word):
+            j += 1
+            if _is_possessive_token(word):
+                break
+            if j < len(toks) and toks[j] == "." and _base(word) in _ABBREVIATIONS:
+                j += 1
+        elif word in _PARTICLE_SET and j > i:
+            after = j
+            while after < len(toks) and toks[after] in _PARTICLE_SET:
+                after += 1
+            if after >= len(toks) or not _is_name_word(toks[after]):
+                break
+            j = after
+        else:
+            break
+    return j
+
+
+def _words(toks: list[str], first: int, stop: int) -> list[str]:
+    return [t for t in toks[first:stop] if t != "."]
+
+
+def _np_forward(toks: list[str], i: int) -> _Phrase | None:
+    """The noun phrase starting at `i`: a pronoun, a name, a definite role ("the
+    minister") or an indefinite one ("a senior official")."""
+    if i >= len(toks):
+        return None
+    word = toks[i]
+    lowered = word.lower()
+    if lowered in _PRONOUNS:
+        return _Phrase("pronoun", [lowered], i, i + 1)
+    if _is_name_word(word) and lowered not in _NOT_NAMES:
+        stop = _name_forward(toks, i)
+        role_end = stop
+        while role_end < len(toks) and role_end - stop < 2 and toks[role_end].islower():
+            bridge = toks[role_end]
+            if (
+                not _is_role_word(bridge)
+                or bridge in _PARTICLE_SET
+                or bridge in _FOREIGN_FUNCTION_WORDS
+            ):
+                break
+            role_end += 1
+        if role_end > stop and role_end < len(toks) and _is_name_word(toks[role_end]):
+            end = _name_forward(toks, role_end)  # "Rovers manager Graham Tully"
+            return _Phrase("name", _words(toks, stop, end), i, end)
+        return _Phrase("name", _words(toks, i, stop), i, stop)
+    if lowered == "the" and i + 1 < len(toks) and _is_name_word(toks[i + 1]):
+        stop = _name_forward(toks, i + 1)
+        return _Phrase("name", _words(toks, i + 1, stop), i, stop)
+    if lowered in _DETERMINERS or lowered in _INDEFINITES or _is_possessive_token(word):
+        stop = i + 1
+        while stop < len(toks) and stop - i <= 5 and _is_role_word(toks[stop]):
+            stop += 1
+        if stop == i + 1:
+            return None
+        if stop + 1 < len(toks) and toks[stop] == "," and _is_name_word(toks[stop + 1]):
+            end = _name_forward(toks, stop + 1)  # "its president, Lior Ben-David"
+            return _Phrase("name", _words(toks, stop + 1, end), i, end)
+        kind = "indefinite" if lowered in _INDEFINITES else "role"
+        return _Phrase(kind, toks[i:stop], i, stop)
+    stop = i
+    while stop < len(toks) and stop - i < 3 and toks[stop][0].islower():
+        if not _is_role_word(toks[stop]) or toks[stop] in _PARTICLE_SET:
+            return None
+        stop += 1
+    if stop > i and stop < len(toks) and _is_name_word(toks[stop]):
+        end = _name_forward(toks, stop)  # "said fire chief Rui Albuquerque"
+        return _Phrase("name", _words(toks, i, end), i, end)
+    return None
+
+
+def _is_role_word(token: str) -> bool:
+    lowered = token.lower()
+    return (
+        token[0].isalpha()
+        and token[0] != _MASK
+        and lowered not in _STOP_WORDS
+        and lowered not in _SPEECH_VERBS
+        and lowered not in _SKIPPABLE
+    )
+
+
+def _subject_backward(toks: list[str], verb: int) -> _Phrase | None:
+    """The subject that ends just before the verb at `verb`."""
+    k = verb - 1
+    while k >= 0 and (toks[k].lower() in _SKIPPABLE or _is_adverb(toks[k])):
+        k -= 1
+    appositive: _Phrase | None = None
+    if k >= 0 and toks[k] == ",":
+        opening = k - 1
+        while opening >= 0 and k - opening <= 30 and toks[opening] not in (",", ";", ":"):
+            opening -= 1
+        if opening < 0 or toks[opening] != ",":
+            return None
+        appositive = _np_forward(toks, opening + 1)
+        if appositive is not None and (appositive.kind != "name" or appositive.stop != k):
+            appositive = None
+        k = opening - 1
+    if k < 0:
+        return None
+    word = toks[k]
+    lowered = word.lower()
+    if lowered in _PRONOUNS:
+        return _Phrase("pronoun", [lowered], k, k + 1)
+    if _is_name_word(word) and not _is_possessive_token(word):
+        first = k
+        while first - 1 >= 0:
+            candidate = toks[first - 1]
+            abbreviation = first >= 2 and _base(toks[first - 2]) in _ABBREVIATIONS
+            if (
+                _is_name_word(candidate)
+                or candidate in _PARTICLE_SET
+                or (candidate == "." and abbreviation)
+            ):
+                first -= 1
+            else:
+                break
+        while first <= k and toks[first].lower() in _NOT_NAMES:
+            first += 1
+        if first > k:
+            return None
+        return _Phrase("name", _words(toks, first, k + 1), first, k + 1)
+    first = k
+    while first >= 0 and k - first <= 5:
+        token = toks[first]
+        lowered = token.lower()
+        if (
+            lowered in _DETERMINERS
+            or lowered in _INDEFINITES
+            or (first < k and _is_possessive_token(token))
+        ):
+            if appositive is not None:
+                return appositive
+            kind = "indefinite" if lowered in _INDEFINITES else "role"
+            return _Phrase(kind, toks[first : k + 1], first, k + 1)
+        if not _is_role_word(token):
+            return None
+        first -= 1
+    return None
+
+
+def _is_adverb(token: str) -> bool:
+    return len(token) > 4 and token.endswith("ly") and token.islower()
+
+
+def _sentence_end(window: str) -> int:
+    for match in _SENTENCE_END_RE.finditer(window):
+        if not _is_abbreviation_before(window, match.start()):
+            return match.end()
+    return len(window)
+
+
+def _sentence_start(window: str) -> int:
+    start = 0
+    for match in _SENTENCE_END_RE.finditer(window):
+        if not _is_abbreviation_before(window, match.start()):
+            start = match.end()
+    return start
+
+
+def _is_abbreviation_before(window: str, dot: int) -> bool:
+    if window[dot] != ".":
+        return False
+    begin = dot
+    while begin > 0 and window[begin - 1].isalpha():
+        begin -= 1
+    word = window[begin:dot]
+    return word.lower() in _ABBREVIATIONS or len(word) == 1

@@ -23,7 +23,7 @@ from lxml.html import HtmlElement
 from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.utils import load_html
 
-from newsapp.text.urls import canonicalize_url
+from newsapp.text.canonical_url import canonicalize_url
 
 _PUBLISHED_META = (
     "article:published_time",

@@ -20,7 +20,7 @@ from lxml import etree
 from lxml.html import fragment_fromstring
 
 from newsapp.articles.fetch import FEED_TYPES, fetch_url
-from newsapp.text.urls import canonicalize_url
+from newsapp.text.canonical_url import canonicalize_url
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
 _HARMLESS_PROBLEMS = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)

@@ -17,9 +17,9 @@ from django.utils.text import slugify
 from lxml import etree
 
 from newsapp.reader import layers
+from newsapp.text.canonical_url import canonicalize_url
 from newsapp.text.extract import canonical_text, markdown_to_html, text_to_html, word_count
 from newsapp.text.sanitize import clean_article_html, clean_plain_text
-from newsapp.text.urls import canonicalize_url
 
 from .extraction import ExtractedArticle, ExtractionError, extract_article
 from .fetch import FetchError, fetch_url

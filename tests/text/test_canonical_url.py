@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsapp.text.urls import canonicalize_url, is_tracking_parameter
+from newsapp.text.canonical_url import canonicalize_url, is_tracking_parameter
 
 
 @pytest.mark.parametrize(

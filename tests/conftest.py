@@ -4,19 +4,20 @@ from pathlib import Path
 
 import pytest
 
+from bench.corpora import corpora_dir, missing_reason
+
 pytest_plugins = ["tests.webserver"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CORPORA = REPO_ROOT.parent / "shared" / "corpora"
+CORPORA = corpora_dir()
 
 
 @pytest.fixture(scope="session")
 def corpora() -> Path:
-    """The shared test corpora beside the repo; skips visibly on a user's fresh clone."""
+    """The shared test corpora beside the repo (or at $GLOSS_CORPORA); skips visibly on a
+    user's fresh clone."""
     if not CORPORA.is_dir():
-        pytest.skip(
-            f"shared corpora not found at {CORPORA} (only present beside the team's checkout)"
-        )
+        pytest.skip(missing_reason(CORPORA))
     return CORPORA
 
 

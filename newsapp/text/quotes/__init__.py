@@ -60,7 +60,7 @@ def find_quotes(
     spans = _add_block_quotes(text, paragraphs, spans, blocks is not None)
     masked = _mask(text, spans)
     spans = _merge_interrupted(text, masked, spans)
-    people = _People(text, masked)
+    people = _People(masked, paragraphs)
     return _Resolver(text, masked, paragraphs, people).run(spans, include_other)
 
 

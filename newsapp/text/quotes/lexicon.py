@@ -25,7 +25,11 @@ _SPEECH_VERBS = _wordset(
     suggested stressed emphasised emphasized announced claimed claims predicted urged joked
     concluded maintained reiterated posted tweeted described describes shouted whispered
     answered testified confirmed promised vowed pledged mused protested objected thundered
-    reported recounted calls called"""
+    reported recounted calls called laughed laughs agreed agrees quipped quips sighed
+    chuckled snapped retorted demanded boasted lamented exclaimed pleaded murmured muttered
+    yelled cried texted emailed reads tell describe add write explain warn note telling
+    writing noting arguing warning explaining asking insisting adding recalling conceding
+    admitting declaring stressing"""
 ) | _wordset(
     # The commonest reporting verbs of French, German, Spanish and Italian news text, for
     # quotations in « », „ “ and » « that come with their own language's attribution.
@@ -33,8 +37,19 @@ _SPEECH_VERBS = _wordset(
     souligné souligne indiqué indique assuré assure précisé précise répondu répond confié
     sagte sagt erklärte erklärt betonte betont meinte warnte schrieb fügte dijo afirmó
     declaró explicó añadió aseguró señaló detto dichiarato spiegato aggiunto sa sade säger
-    sagde siger sier zei zegt powiedział powiedziała dodał dodała"""
+    sagde siger sier zei zegt powiedział powiedziała dodał dodała disse afirmou declarou
+    explicou acrescentou berkata bersabda mengatakan menyatakan ujar ujarnya katanya
+    tuturnya ungkapnya"""
 )
+# Participles and infinitives: they say who spoke only through the subject of their clause
+# ("Vale weighed in, telling Morrow: …", "Kejriwal turned to Twitter to describe …").
+_NON_FINITE_VERBS = _wordset(
+    """saying telling writing noting arguing warning explaining asking insisting adding
+    recalling conceding admitting declaring stressing tell describe add write explain warn
+    note say"""
+)
+# Verbs of thought: a quotation they introduce is imagined, not said ("left to wonder: …").
+_THOUGHT_VERBS = _wordset("wonder wondered wondering wonders imagine imagined imagining ponder")
 
 
 # "selon X", "laut X", "según X", "secondo X": the single-word forms of "according to".
@@ -45,7 +60,7 @@ _ACCORDING_WORDS = frozenset({"selon", "laut", "según", "secondo"})
 _AUXILIARIES = frozenset({"a", "ha"})
 
 
-_NO_INVERSION = frozenset({"told", "tells", "described", "describes", "posted", "saying"})
+_NO_INVERSION = _NON_FINITE_VERBS | {"told", "tells", "described", "describes", "posted", "reads"}
 
 
 _PRONOUNS = {
@@ -81,7 +96,8 @@ _TITLE_NOUNS = _wordset(
     """book novel film movie documentary report song album play series show essay poem
     article paper study column journal magazine newspaper podcast episode exhibition opera
     memoir painting programme program single track musical anthology collection blog
-    newsletter manifesto speech lecture sculpture symphony ballet game app"""
+    newsletter manifesto speech lecture sculpture symphony ballet game app slogan motto
+    tagline catchphrase hashtag headline chant banner"""
 )
 
 
@@ -99,8 +115,13 @@ _ROLE_TITLES = _wordset(
     ministern ministro ministra président présidente präsident präsidentin presidente
     kanzler kanzlerin bürgermeister bürgermeisterin maire alcalde alcaldesa sindaco
     sprecher sprecherin porte-parole landrat landrätin constable sheriff marshal warden
-    deputy vice"""
+    deputy vice gov atty supt pres amb maj adm cmdr cpl pvt hon rt msgr attorney solicitor
+    prosecutor"""
 )
+# Capitalised abbreviations of roles, read as role words before a name ("CEO Tim Rook").
+_ROLE_ACRONYMS = _wordset("CEO CFO COO CTO CIO CMO MP MEP MSP MLA PM VP EVP SVP GM")
+# Honorifics written after a name ("Umar ra berkata", "Rasulullah SAW bersabda").
+_POST_NAME = _wordset("ra rah saw swt radhiyallahu radiallahu radiallohu anhu anha")
 
 
 # Compound titles (German "Verteidigungsministerin") end with one of these.
@@ -128,6 +149,7 @@ _ABBREVIATIONS = _wordset(
 _NOT_NAMES = _wordset(
     """the a an in on at but and for if when while after before since although as by from
     with without of to it he she they we i you this that these those there here outside
+    his her their its our my your
     inside most many some each every not nobody everyone according asked yet so then still
     monday tuesday wednesday thursday friday saturday sunday january february march april
     may june july august september october november december officials analysts residents
@@ -152,11 +174,14 @@ _NOT_PERSON_LAST = _wordset(
     journal letters street road lane square avenue bridge park river glacier sea ocean lake
     mountains alps valley city republic kingdom federation nations states research workers
     airport station museum library church cathedral market hall house club league
-    cup"""
+    cup act accord agreement festival summit resolve"""
 )
 
 
-_PLACE_FIRST = _wordset("port mount lake fort cape north south east west upper lower new saint st")
+_PLACE_FIRST = _wordset(
+    """port mount lake fort cape north south east west upper lower new saint st operation
+    project camp mission"""
+)
 
 
 _PARTICLES = "van|von|der|den|de|da|di|du|del|della|la|le|al|bin|ibn|el|dos|das|ter|ten|af|zu"

@@ -4,28 +4,32 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .lexicon import (
-    _ABBREVIATIONS,
     _BOUNDARY_RE,
     _DETERMINERS,
     _GENDER_PRONOUN_RE,
     _HONORIFIC_GENDER,
-    _INDEFINITES,
     _MASK,
     _NAME_RE,
     _NOT_NAMES,
     _NOT_PERSON_LAST,
     _PLACE_FIRST,
-    _ROLE_SUFFIXES,
     _ROLE_SYNONYMS,
-    _ROLE_TITLES,
     _STOP_WORDS,
 )
 from .marks import QUOTE_MARKS
-from .phrases import _base, _is_abbreviation_before, _is_possessive_token, _sentence_end
+from .names import Headlines, _role_words, _split_name, drop_sentence_opener
+from .phrases import (
+    _base,
+    _is_abbreviation_before,
+    _is_title_word,
+    _sentence_end,
+)
+
+# A name right after one of these is a place ("in Sierra Leone", "near Port Aldren").
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|across|outside|inside|throughout) $")
 
 
 @dataclass(slots=True)
@@ -41,38 +45,45 @@ class _Person:
 class _People:
     """The people (and organisations) the article names, their roles and mentions."""
 
-    def __init__(self, text: str, masked: str) -> None:
+    def __init__(self, masked: str, paragraphs: list[tuple[int, int, str]]) -> None:
         self.masked = masked
         self.by_words: dict[tuple[str, ...], _Person] = {}
         self.organisations: set[tuple[str, ...]] = set()
+        # People the article reports speaking (quotations aside): "Apte said", "said Apte".
+        self.speaking: set[int] = set()
         short_mentions: list[tuple[int, int, tuple[str, ...]]] = []
+        headlines = Headlines(masked, paragraphs)
         for match in _NAME_RE.finditer(masked):
-            sequence = match.group()
-            if " " not in sequence and "\u00a0" not in sequence and sequence[-1] != ".":
+            if headlines.holds(match.start()):
+                continue
+            sequence, start = drop_sentence_opener(masked, match.group(), match.start())
+            if " " not in sequence and "\u00a0" not in sequence and sequence[-1:] != ".":
                 word = sequence[:-2] if sequence.endswith(("’s", "'s")) else sequence
                 lowered = word.lower()
-                if lowered in _NOT_NAMES or _is_title_word(word) or word.isupper():
+                if not word or lowered in _NOT_NAMES or _is_title_word(word) or word.isupper():
                     continue
                 if lowered in _NOT_PERSON_LAST or lowered in _PLACE_FIRST:
                     self.organisations.add((lowered,))
                 else:
-                    short_mentions.append((match.start(), match.start() + len(word), (lowered,)))
+                    short_mentions.append((start, start + len(word), (lowered,)))
                 continue
-            for start, end, words, titles in _split_name(sequence, match.start()):
-                self._register(start, end, words, titles, short_mentions)
+            for first, end, words, titles in _split_name(sequence, start):
+                self._register(first, end, words, titles, short_mentions)
+        self._alias_given_name_forms()
         # Every tail of every full name ("okafor", "van der meulen"), and first names.
         self.by_tail: dict[tuple[str, ...], list[_Person]] = {}
         for key, person in self.by_words.items():
             for size in range(1, len(key) + 1):
-                self.by_tail.setdefault(key[-size:], []).append(person)
+                _add_once(self.by_tail.setdefault(key[-size:], []), person)
             if len(key) > 1:
-                self.by_tail.setdefault(key[:1], []).append(person)
+                _add_once(self.by_tail.setdefault(key[:1], []), person)
+        everyone = list({id(person): person for person in self.by_words.values()}.values())
         self.by_descriptor: dict[str, list[_Person]] = {}
-        for person in self.by_words.values():
+        for person in everyone:
             for descriptor in person.descriptors:
                 self.by_descriptor.setdefault(descriptor, []).append(person)
         self.mentions: list[tuple[int, _Person]] = []
-        for person in self.by_words.values():
+        for person in everyone:
             self.mentions.extend((start, person) for start, _end in person.mentions)
         for start, end, words in short_mentions:
             person = self.resolve_words(words)
@@ -95,8 +106,12 @@ class _People:
         short_mentions: list[tuple[int, int, tuple[str, ...]]],
     ) -> None:
         key = tuple(w.lower() for w in words)
-        if key[-1] in _NOT_PERSON_LAST or key[0] in _PLACE_FIRST:
-            self.organisations.add(key)
+        if (
+            key[-1] in _NOT_PERSON_LAST
+            or key[0] in _PLACE_FIRST
+            or _PLACE_BEFORE.search(self.masked, max(0, start - 12), start)
+        ):
+            self.organisations.add(key)  # also places: "in Sierra Leone", "at Camp David"
             return
         if len(words) == 1 and not titles:
             short_mentions.append((start, end, key))
@@ -107,6 +122,21 @@ class _People:
         person.mentions.append((start, end))
         person.descriptors.update(_ROLE_SYNONYMS.get(t, t) for t in titles)
         person.descriptors.update(self._appositive_roles(start, end))
+
+    def _alias_given_name_forms(self) -> None:
+        """One person under a short and a long given name ("Josh Apte", "Joshua Apte")."""
+        by_surname: dict[tuple[str, ...], list[_Person]] = {}
+        for key, person in self.by_words.items():
+            if len(key) == 2:
+                by_surname.setdefault(key[1:], []).append(person)
+        for people in by_surname.values():
+            for short in people:
+                for long in people:
+                    given, fuller = short.words[0], long.words[0]
+                    if len(given) >= 3 and len(fuller) > len(given) and fuller.startswith(given):
+                        long.mentions.extend(short.mentions)
+                        long.descriptors |= short.descriptors
+                        self.by_words[short.words] = long
 
     def _appositive_roles(self, start: int, end: int) -> set[str]:
         """Role words from an appositive beside a name: "Adaeze Okafor, the defence
@@ -220,66 +250,11 @@ class _People:
         return person.gender
 
 
-def _is_title_word(word: str) -> bool:
-    base = _base(word)
-    return base in _ROLE_TITLES or (len(base) > 12 and base.endswith(_ROLE_SUFFIXES))
+def _add_once(people: list[_Person], person: _Person) -> None:
+    if not any(other is person for other in people):
+        people.append(person)
 
 
 def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     iterator = iter(long)
     return all(word in iterator for word in short)
-
-
-def _role_words(phrase: str) -> set[str]:
-    words = re.split(r"\s+", phrase.strip())
-    kept: list[str] = []
-    for word in words:
-        lowered = _base(word.strip("“”\"'‘’"))
-        if lowered in _STOP_WORDS:
-            break
-        if lowered and lowered not in _DETERMINERS and lowered not in _INDEFINITES:
-            kept.append(_ROLE_SYNONYMS.get(lowered, lowered))
-    return set(kept)
-
-
-def _split_name(sequence: str, offset: int) -> Iterable[tuple[int, int, list[str], list[str]]]:
-    """Split a run of capitalised words into names: at sentence-ending dots, all-capitals
-    words and possessives; strip leading function words and titles ("Defence Minister")."""
-    words: list[tuple[str, int]] = []
-    for match in re.finditer(r"\S+", sequence):
-        words.append((match.group(), offset + match.start()))
-    group: list[tuple[str, int]] = []
-    for word, start in words:
-        bare = word.rstrip(".")
-        ends_sentence = word.endswith(".") and _base(bare) not in _ABBREVIATIONS and len(bare) > 1
-        if len(bare) > 1 and bare.isupper():
-            yield from _name_from_group(group)
-            group = []
-            continue
-        group.append((bare, start))
-        if ends_sentence or _is_possessive_token(bare):
-            yield from _name_from_group(group)
-            group = []
-    yield from _name_from_group(group)
-
-
-def _name_from_group(
-    group: list[tuple[str, int]],
-) -> Iterable[tuple[int, int, list[str], list[str]]]:
-    while group and group[0][0].lower() in _NOT_NAMES:
-        group = group[1:]
-    if not group:
-        return
-    last_title = -1
-    for index, (word, _start) in enumerate(group):
-        if _is_title_word(word):
-            last_title = index
-    titles = [_base(w) for w, _ in group[: last_title + 1]]
-    names = group[last_title + 1 :]
-    if not names:
-        return
-    words = [names[0][0]] + [w for w, _ in names[1:]]
-    words[-1] = words[-1][:-2] if words[-1].endswith(("’s", "'s")) else words[-1]
-    start = names[0][1]
-    end = names[-1][1] + len(names[-1][0])
-    yield start, end, words, titles

@@ -13,12 +13,18 @@ from .lexicon import (
     _NOT_NAMES,
     _PARTICLE_SET,
     _PRONOUNS,
+    _ROLE_ACRONYMS,
+    _ROLE_SUFFIXES,
+    _ROLE_TITLES,
     _SENTENCE_END_RE,
     _SKIPPABLE,
     _SPEECH_VERBS,
     _STOP_WORDS,
     _TOKEN_RE,
 )
+
+# Between the words of a role before a name: "chairman, CEO and president Craig Menear".
+_ROLE_JOINERS = frozenset({",", "and", "&"})
 
 
 class _Phrase(NamedTuple):
@@ -50,6 +56,11 @@ def _is_name_word(token: str) -> bool:
     return token[:1].isupper() and not (len(token) > 1 and token.isupper())
 
 
+def _is_title_word(word: str) -> bool:
+    base = _base(word)
+    return base in _ROLE_TITLES or (len(base) > 12 and base.endswith(_ROLE_SUFFIXES))
+
+
 def _is_possessive_token(token: str) -> bool:
     return token.endswith(("’s", "'s", "s’", "s'"))
 
@@ -63,8 +74,12 @@ def _name_forward(toks: list[str], i: int) -> int:
             j += 1
             if _is_possessive_token(word):
                 break
-            if j < len(toks) and toks[j] == "." and _base(word) in _ABBREVIATIONS:
-                j += 1
+            if (
+                j < len(toks)
+                and toks[j] == "."
+                and (len(word) == 1 or _base(word) in _ABBREVIATIONS)
+            ):
+                j += 1  # "Dr.", and initials: "J. K. Rowling", "U.S. Attorney"
         elif word in _PARTICLE_SET and j > i:
             after = j
             while after < len(toks) and toks[after] in _PARTICLE_SET:
@@ -91,44 +106,85 @@ def _np_forward(toks: list[str], i: int) -> _Phrase | None:
     if lowered in _PRONOUNS:
         return _Phrase("pronoun", [lowered], i, i + 1)
     if _is_name_word(word) and lowered not in _NOT_NAMES:
-        stop = _name_forward(toks, i)
-        role_end = stop
-        while role_end < len(toks) and role_end - stop < 2 and toks[role_end].islower():
-            bridge = toks[role_end]
-            if (
-                not _is_role_word(bridge)
-                or bridge in _PARTICLE_SET
-                or bridge in _FOREIGN_FUNCTION_WORDS
-            ):
-                break
-            role_end += 1
-        if role_end > stop and role_end < len(toks) and _is_name_word(toks[role_end]):
-            end = _name_forward(toks, role_end)  # "Rovers manager Graham Tully"
-            return _Phrase("name", _words(toks, stop, end), i, end)
-        return _Phrase("name", _words(toks, i, stop), i, stop)
+        return _name_phrase(toks, i)
     if lowered == "the" and i + 1 < len(toks) and _is_name_word(toks[i + 1]):
         stop = _name_forward(toks, i + 1)
         return _Phrase("name", _words(toks, i + 1, stop), i, stop)
     if lowered in _DETERMINERS or lowered in _INDEFINITES or _is_possessive_token(word):
-        stop = i + 1
-        while stop < len(toks) and stop - i <= 5 and _is_role_word(toks[stop]):
-            stop += 1
-        if stop == i + 1:
-            return None
-        if stop + 1 < len(toks) and toks[stop] == "," and _is_name_word(toks[stop + 1]):
-            end = _name_forward(toks, stop + 1)  # "its president, Lior Ben-David"
-            return _Phrase("name", _words(toks, stop + 1, end), i, end)
-        kind = "indefinite" if lowered in _INDEFINITES else "role"
-        return _Phrase(kind, toks[i:stop], i, stop)
+        return _determined_phrase(toks, i)
+    # A role before a name: "said fire chief Rui Albuquerque", "chairman, CEO and president
+    # Craig Menear said", "lead researcher and NASA planetary scientist Lucas Paganini".
     stop = i
-    while stop < len(toks) and stop - i < 3 and toks[stop][0].islower():
-        if not _is_role_word(toks[stop]) or toks[stop] in _PARTICLE_SET:
+    while stop < len(toks) and stop - i < 9 and not _is_name_word(toks[stop]):
+        token = toks[stop]
+        if token in _ROLE_ACRONYMS or (stop > i and token in _ROLE_JOINERS):
+            stop += 1
+            continue
+        if not token[0].islower() or not _is_role_word(token) or token in _PARTICLE_SET:
             return None
         stop += 1
-    if stop > i and stop < len(toks) and _is_name_word(toks[stop]):
-        end = _name_forward(toks, stop)  # "said fire chief Rui Albuquerque"
+    if stop > i and stop < len(toks) and toks[stop - 1] not in _ROLE_JOINERS:
+        end = _name_forward(toks, stop)
         return _Phrase("name", _words(toks, i, end), i, end)
     return None
+
+
+def _name_phrase(toks: list[str], i: int) -> _Phrase:
+    """A name at `i`, or the name it introduces: "Rovers manager Graham Tully", "Delhi’s Chief
+    Minister Arvind Kejriwal" (a possessive place or organisation before a titled name)."""
+    stop = _name_forward(toks, i)
+    role_end = stop
+    limit = 5 if _is_possessive_token(toks[stop - 1]) else 2
+    while role_end < len(toks) and role_end - stop < limit:
+        bridge = toks[role_end]
+        if bridge.islower():
+            if not _is_role_word(bridge) or bridge in _PARTICLE_SET:
+                break
+            if bridge in _FOREIGN_FUNCTION_WORDS:
+                break
+        elif not (_is_title_word(bridge) or bridge in _ROLE_ACRONYMS):
+            break
+        role_end += 1
+    if (
+        role_end < len(toks)
+        and _is_name_word(toks[role_end])
+        and (role_end > stop or _is_possessive_token(toks[stop - 1]))
+    ):
+        end = _name_forward(toks, role_end)
+        return _Phrase("name", _words(toks, stop, end), i, end)
+    return _Phrase("name", _words(toks, i, stop), i, stop)
+
+
+def _determined_phrase(toks: list[str], i: int) -> _Phrase | None:
+    """A role after a determiner ("the minister", "a senior official", "its president, Lior
+    Ben-David", "the 14th-ranked Schwartzman")."""
+    lowered = toks[i].lower()
+    stop = i + 1
+    while (
+        stop < len(toks)
+        and stop - i <= 5
+        and (_is_role_word(toks[stop]) or (toks[stop][0].isdigit() and stop == i + 1))
+    ):
+        stop += 1
+    if stop == i + 1:
+        return None
+    if stop + 1 < len(toks) and toks[stop] == "," and _is_name_word(toks[stop + 1]):
+        end = _name_forward(toks, stop + 1)  # "its president, Lior Ben-David"
+        return _Phrase("name", _words(toks, stop + 1, end), i, end)
+    first_name = stop
+    while first_name - 1 > i + 1 and _is_name_word(toks[first_name - 1]):
+        first_name -= 1
+    before_name = toks[first_name - 1]
+    if (
+        first_name < stop
+        and lowered in _DETERMINERS
+        and before_name[0].islower()
+        and before_name not in _PARTICLE_SET
+    ):
+        end = _name_forward(toks, first_name)  # "the 14th-ranked Schwartzman"
+        return _Phrase("name", _words(toks, first_name, end), i, end)
+    kind = "indefinite" if lowered in _INDEFINITES else "role"
+    return _Phrase(kind, toks[i:stop], i, stop)
 
 
 def _is_role_word(token: str) -> bool:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from .attribution import _according_anywhere, _parse_after, _parse_before
 from .lexicon import _HINT_WORDS, _NAMING_VERBS, _PRONOUNS, _TERMINAL, _TITLE_NOUNS, _WORD_RE
-from .people import _is_title_word, _People, _Person
-from .phrases import _sentence_start
+from .people import _People, _Person
+from .phrases import _is_title_word, _sentence_start
 from .records import FoundQuote, _Attribution, _Span
 
 

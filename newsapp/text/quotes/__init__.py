@@ -39,6 +39,7 @@ from .marks import QUOTE_MARKS, _mask, _pair_marks
 from .people import _People
 from .records import FoundQuote
 from .resolution import _Resolver
+from .signatures import add_signed
 from .similarity import SAME_QUOTE_THRESHOLD, normalize_quote, quote_similarity, speaker_slug
 
 
@@ -58,6 +59,7 @@ def find_quotes(
     paragraphs = _paragraphs(text, blocks)
     spans = _pair_marks(text, paragraphs)
     spans = _add_block_quotes(text, paragraphs, spans, blocks is not None)
+    spans = add_signed(text, paragraphs, spans, blocks is not None)
     masked = _mask(text, spans)
     spans = _merge_interrupted(text, masked, spans)
     people = _People(masked, paragraphs)

@@ -3,11 +3,15 @@ and joining a quotation interrupted by its attribution."""
 
 from __future__ import annotations
 
+import re
+
 from .lexicon import (
     _ACCORDING_WORDS,
     _AUXILIARIES,
+    _DETERMINERS,
     _HINT_WORDS,
     _NO_INVERSION,
+    _NON_FINITE_VERBS,
     _SENTENCE_END_RE,
     _SKIPPABLE,
     _SPEECH_VERBS,
@@ -16,6 +20,8 @@ from .lexicon import (
     _WORD_RE,
 )
 from .phrases import (
+    _COMPANIONS,
+    _clause_subject,
     _is_adverb,
     _lowered,
     _np_forward,
@@ -25,6 +31,17 @@ from .phrases import (
     _tokens,
 )
 from .records import _Attribution, _Span
+
+# How far past a speaker's name an appositive may run before its speech verb, in tokens.
+_APPOSITIVE_TOKENS = 45
+# Speech words that are also plural nouns, and what shows they are nouns ("his claims").
+_NOUN_LIKE_VERBS = frozenset(
+    {"claims", "calls", "notes", "states", "reports", "answers", "promises", "posts", "remarks"}
+)
+_NOUN_DETERMINERS = frozenset(
+    {"his", "her", "their", "its", "my", "our", "your", "these", "those", "such", "whose"}
+)
+_ADJECTIVE_ENDING = re.compile(r"(?:ed|ing|ful|ous|al|ive|ent|ic|less)$")
 
 
 def _merge_interrupted(text: str, masked: str, spans: list[_Span]) -> list[_Span]:
@@ -84,34 +101,45 @@ def _parse_after(window: str, offset: int) -> _Attribution | None:
         phrase = _np_forward(toks, i + 1)
         if phrase is not None:
             return _attribution(phrase, lowered[i], window, toks, offset, sentence_end)
+    if lowered[i] == "as":
+        i += 1  # “…,” as one chief executive told me
     phrase = _np_forward(toks, i)
     if phrase is None:
         return None
-    j = phrase.stop
-    after_comma = j + 1
-    while after_comma < len(toks) and (
-        lowered[after_comma] in _SKIPPABLE or _is_adverb(toks[after_comma])
-    ):
-        after_comma += 1
-    if (
-        j < len(toks)
-        and toks[j] == ","
-        and after_comma < len(toks)
-        and lowered[after_comma] in _SPEECH_VERBS
-    ):
-        j = after_comma  # the comma closed an appositive: "the secretary, Jo Pryce, told"
-    if j < len(toks) and toks[j] == ",":
-        close = j + 1
-        while close < len(toks) and close - j <= 30 and toks[close] != ",":
-            close += 1
-        if close >= len(toks):
-            return None
-        j = close + 1
+    j = _after_companions(toks, lowered, phrase.stop)
     while j < len(toks) and (lowered[j] in _SKIPPABLE or _is_adverb(toks[j])):
         j += 1
     if j < len(toks) and lowered[j] in _SPEECH_VERBS:
         return _attribution(phrase, lowered[j], window, toks, offset, sentence_end)
+    if j < len(toks) and toks[j] == ",":
+        # An appositive, which may hold commas itself: "Kurinji Selvaraj, a research analyst
+        # at the Council on Energy, Environment and Water, told …". The first speech verb
+        # in the sentence after it is the subject's.
+        for k in range(j + 1, min(len(toks), j + _APPOSITIVE_TOKENS)):
+            if lowered[k] in _SPEECH_VERBS and not _used_as_noun(toks, lowered, k):
+                return _attribution(phrase, lowered[k], window, toks, offset, sentence_end)
     return None
+
+
+def _after_companions(toks: list[str], lowered: list[str], j: int) -> int:
+    """Past "and his team", "and colleagues" after a speaker's name: the name still speaks."""
+    if j + 1 < len(toks) and lowered[j] == "and":
+        k = j + 1
+        if lowered[k] in _DETERMINERS:
+            k += 1
+        if k < len(toks) and lowered[k] in _COMPANIONS:
+            return k + 1
+    return j
+
+
+def _used_as_noun(toks: list[str], lowered: list[str], v: int) -> bool:
+    """ "His repeated claims", "their calls": a speech word that is a noun here."""
+    if lowered[v] not in _NOUN_LIKE_VERBS or v == 0:
+        return False
+    before = v - 1
+    if before > 0 and _ADJECTIVE_ENDING.search(lowered[before]):
+        before -= 1
+    return lowered[before] in _NOUN_DETERMINERS
 
 
 def _hint_indices(lowered: list[str]) -> list[int]:
@@ -140,7 +168,7 @@ def _marker_at(lowered: list[str], i: int) -> tuple[str, int] | None:
 
 def _attribution(
     phrase: _Phrase,
-    verb: str,
+    verb: str | None,
     window: str,
     toks: list[str],
     offset: int,
@@ -170,7 +198,13 @@ def _parse_before(window: str, offset: int) -> _Attribution | None:
             if phrase is not None:
                 return _attribution(phrase, marker[0], window, toks, offset, end)
             continue
-        if lowered[v] not in _SPEECH_VERBS:
+        if lowered[v] not in _SPEECH_VERBS or _used_as_noun(toks, lowered, v):
+            continue
+        if _is_non_finite(lowered, v):
+            # "… weighed in, telling Morrow: “…”": the subject of the clause speaks.
+            phrase = _clause_subject(toks, v)
+            if phrase is not None:
+                return _attribution(phrase, lowered[v], window, toks, offset, end)
             continue
         phrase = _subject_backward(toks, v)
         if phrase is not None:
@@ -184,7 +218,20 @@ def _parse_before(window: str, offset: int) -> _Attribution | None:
             return _attribution(phrase, lowered[v], window, toks, offset, end)
         if verb_only is None and window.rstrip().endswith(":"):
             verb_only = _Attribution(None, "none", None, lowered[v], end - 1, end)
+    if verb_only is None and window.rstrip().endswith(":") and toks:
+        # "Paula Greer had a similar experience: “…”": a person introduces the quotation.
+        phrase = _clause_subject(toks, len(toks) - 1)
+        if phrase is not None and phrase.kind in ("name", "pronoun"):
+            return _attribution(phrase, None, window, toks, offset, end)
     return verb_only
+
+
+def _is_non_finite(lowered: list[str], v: int) -> bool:
+    """A participle ("saying") or an infinitive ("to describe"): no subject of its own."""
+    word = lowered[v]
+    if word not in _NON_FINITE_VERBS:
+        return False
+    return word.endswith("ing") or (v > 0 and lowered[v - 1] == "to")
 
 
 def _according_anywhere(window: str, offset: int) -> _Attribution | None:

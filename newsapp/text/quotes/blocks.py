@@ -13,6 +13,31 @@ from .lexicon import _SPEECH_VERBS, _WORD_RE
 from .marks import QUOTE_MARKS, _trim
 from .records import _Span
 
+_LINE_RE = re.compile(r"[^\n]*\S[^\n]*")
+# A line that ends mid-sentence, continued on the next line in lower case: hard-wrapped text.
+_WRAPPED_END = re.compile(r"[^\W_,;]$|,$")
+
+
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    """The paragraphs of plain text: its lines, with a hard-wrapped line (one that stops
+    mid-sentence before a line starting in lower case) joined to the next."""
+    result: list[tuple[int, int, str]] = []
+    for match in _LINE_RE.finditer(text):
+        start, end = match.span()
+        if result:
+            previous_start, previous_end, _kind = result[-1]
+            first = text[start:end].lstrip()[:1]
+            if (
+                first.islower()
+                and _WRAPPED_END.search(text, previous_end - 1, previous_end)
+                and text.count("\n", previous_end, start) == 1
+            ):
+                result[-1] = (previous_start, end, "p")
+                continue
+        result.append((start, end, "p"))
+    return result
+
+
 _LEAF_BLOCKS = frozenset(
     {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figcaption", "td", "th", "dt", "dd"}
 )
@@ -82,7 +107,7 @@ def _paragraphs(
     text: str, blocks: Iterable[tuple[int, int, str]] | None
 ) -> list[tuple[int, int, str]]:
     if blocks is None:
-        return [(m.start(), m.end(), "p") for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+        return _lines(text)
     result = []
     for start, end, kind in sorted(blocks):
         segment = text[start:end]
@@ -121,8 +146,10 @@ def _add_block_quotes(
             result.append(spans[span_index])
             span_index += 1
         covering = span_index < len(spans) and spans[span_index].open_pos <= start + 1
-        if covering and spans[span_index].close_pos >= end - 2:
-            continue  # already a quotation with marks
+        if covering and spans[span_index].open_pos >= start:
+            # A quotation with marks opens the block: it is the quotation, and what follows
+            # it in the block (> “…,” said council leader Tomasz Nowak.) its attribution.
+            continue
         if covering and spans[span_index].open_pos < start:
             continue  # the block belongs to a quotation that began earlier
         while span_index < len(spans) and spans[span_index].open_pos < end:

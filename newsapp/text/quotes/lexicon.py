@@ -97,7 +97,7 @@ _TITLE_NOUNS = _wordset(
     article paper study column journal magazine newspaper podcast episode exhibition opera
     memoir painting programme program single track musical anthology collection blog
     newsletter manifesto speech lecture sculpture symphony ballet game app slogan motto
-    tagline catchphrase hashtag headline chant banner"""
+    tagline catchphrase hashtag headline chant banner ebook e-book guide video"""
 )
 
 
@@ -174,7 +174,8 @@ _NOT_PERSON_LAST = _wordset(
     journal letters street road lane square avenue bridge park river glacier sea ocean lake
     mountains alps valley city republic kingdom federation nations states research workers
     airport station museum library church cathedral market hall house club league
-    cup act accord agreement festival summit resolve"""
+    cup act accord agreement festival summit resolve realm navy war empire embassy coalition
+    alliance treaty"""
 )
 
 

@@ -48,12 +48,19 @@ _NO_OPEN_BEFORE = frozenset(".,;:!?)]}")
 _ELISIONS = frozenset({"em", "tis", "twas", "n", "til", "cause", "bout", "round", "s"})
 
 
+# Hangul, kana and CJK ideographs: the scripts whose particles follow a closing mark directly.
+_CJK = "\uac00-\ud7a3\u3131-\u318e\u3040-\u30ff\u4e00-\u9fff"
+
+
 def _flanking_re() -> re.Pattern[str]:
     """Each mark that may open or close, with its flanking decided by the regex engine.
 
     Group 1: "both"; group 2: "left" (can open: space or opening punctuation before, a word
-    after); group 3: "right" (can close). Guillemets also match with no group, since French
-    spacing (« … ») leaves them flanked by spaces. Marks inside words (don’t) never match.
+    after); group 3: "right" (can close: a word or punctuation before; space, punctuation, or
+    a Korean, Japanese or Chinese character after, where particles attach to the mark).
+    Groups 4 and 5: a curly “ or ” with a stray space just inside (“ I love it.”), which
+    can only open and only close. Guillemets also match with no group, since French spacing
+    (« … ») leaves them flanked by spaces. Marks inside words (don’t) never match.
     The pattern starts with the mark itself so the engine skips ahead to candidates; the
     look-behinds span the character before and the mark (or the start of the text)."""
     marks = re.escape(QUOTE_MARKS)
@@ -66,7 +73,9 @@ def _flanking_re() -> re.Pattern[str]:
         rf"[{marks}](?:"
         rf"((?<=[{opening_solid}][{marks}])(?=[{closing_solid}]))"
         rf"|((?:(?<=[\s{opening}][{marks}])|(?<=^[{marks}]))(?=[^\s{no_open}]))"
-        rf"|((?<=[^\s(\[{{][{marks}])(?=[\s{closing}]|$)))"
+        rf"|((?<=[^\s(\[{{][{marks}])(?=[\s{closing}{_CJK}]|$))"
+        rf"|((?:(?<=[\s{opening}]“)|(?<=^“))(?= [^\s{no_open}{marks}]))"
+        rf"|((?<=[^\s{marks}] ”)(?=[\s{closing}]|$)))"
         r"|[«»‹›]"
     )
 
@@ -74,10 +83,10 @@ def _flanking_re() -> re.Pattern[str]:
 _FLANKED_MARK_RE = _flanking_re()
 
 
-_CAN_OPEN = (False, True, True, False)  # indexed by the group that matched (0: none)
+_CAN_OPEN = (False, True, True, False, True, False)  # by the group that matched (0: none)
 
 
-_CAN_CLOSE = (False, True, False, True)
+_CAN_CLOSE = (False, True, False, True, False, True)
 
 
 def _mark_flags(text: str, i: int, ch: str, flank: int) -> tuple[bool, bool]:
@@ -205,11 +214,11 @@ def _pair_marks(text: str, paragraphs: list[tuple[int, int, str]]) -> list[_Span
             positions.clear()
             closable = dict.fromkeys(_OPENERS_FOR, 0)
         carried = []
-    return _outermost(pairs)
+    return _outermost(text, pairs)
 
 
 def _outermost(
-    pairs: list[tuple[int, int, list[tuple[int, int]] | None, int, int]],
+    text: str, pairs: list[tuple[int, int, list[tuple[int, int]] | None, int, int]]
 ) -> list[_Span]:
     pairs.sort()
     result: list[_Span] = []
@@ -217,7 +226,9 @@ def _outermost(
     for open_pos, close_pos, parts, first, last in pairs:
         if open_pos > reach:
             span_parts = parts if parts is not None else [(open_pos + 1, close_pos)]
-            result.append(_Span(open_pos, close_pos, span_parts, first, last))
+            span = _Span(open_pos, close_pos, span_parts, first, last)
+            span.single = text[open_pos] in "‘'‚‛‹›"
+            result.append(span)
             reach = close_pos
     return result
 

@@ -12,6 +12,7 @@ from .lexicon import (
     _MASK,
     _NOT_NAMES,
     _PARTICLE_SET,
+    _POST_NAME,
     _PRONOUNS,
     _ROLE_ACRONYMS,
     _ROLE_SUFFIXES,
@@ -25,6 +26,12 @@ from .lexicon import (
 
 # Between the words of a role before a name: "chairman, CEO and president Craig Menear".
 _ROLE_JOINERS = frozenset({",", "and", "&"})
+# Words that open a sentence before its subject.
+_CONNECTIVES = frozenset({"but", "and", "so", "yet", "still", "meanwhile", "now", "then"})
+# Who may share a speaker's statement without being named ("Paganini and his team wrote").
+_COMPANIONS = frozenset({"team", "colleagues", "coauthors", "co-authors", "staff", "aides"})
+# Present tense verbs whose subject is plural ("Americans say", "Democrats argue").
+_PLURAL_VERBS = frozenset({"say", "tell", "argue", "warn", "insist", "claim", "note", "write"})
 
 
 class _Phrase(NamedTuple):
@@ -117,7 +124,11 @@ def _np_forward(toks: list[str], i: int) -> _Phrase | None:
     stop = i
     while stop < len(toks) and stop - i < 9 and not _is_name_word(toks[stop]):
         token = toks[stop]
-        if token in _ROLE_ACRONYMS or (stop > i and token in _ROLE_JOINERS):
+        if (
+            token in _ROLE_ACRONYMS
+            or (stop > i and token in _ROLE_JOINERS)
+            or (len(token) > 1 and token.isupper())  # "NASA planetary scientist"
+        ):
             stop += 1
             continue
         if not token[0].islower() or not _is_role_word(token) or token in _PARTICLE_SET:
@@ -198,13 +209,46 @@ def _is_role_word(token: str) -> bool:
     )
 
 
+def _clause_subject(toks: list[str], verb: int) -> _Phrase | None:
+    """The subject at the start of the sentence (`toks`) whose clause holds `verb`, after a
+    leading connective or phrase set off by a comma ("But", "On Tuesday,")."""
+    starts = [0]
+    comma = next((k for k in range(min(verb, 8)) if toks[k] == ","), None)
+    if comma is not None:
+        starts.append(comma + 1)
+    for start in starts:
+        while start < verb and toks[start].lower() in _CONNECTIVES:
+            start += 1
+        phrase = _np_forward(toks, start)
+        if (
+            phrase is not None
+            and phrase.stop <= verb
+            and phrase.kind != "indefinite"
+            and not (phrase.kind == "name" and _is_possessive_token(toks[phrase.stop - 1]))
+        ):
+            return phrase
+    return None
+
+
 def _subject_backward(toks: list[str], verb: int) -> _Phrase | None:
     """The subject that ends just before the verb at `verb`."""
     k = verb - 1
-    while k >= 0 and (toks[k].lower() in _SKIPPABLE or _is_adverb(toks[k])):
+    while k >= 0 and (
+        toks[k].lower() in _SKIPPABLE or _is_adverb(toks[k]) or toks[k].lower() in _POST_NAME
+    ):
         k -= 1
     appositive: _Phrase | None = None
     if k >= 0 and toks[k] == ",":
+        # "Prince Andrew, the younger brother of the heir, Charles, has told …": a sentence
+        # that opens with a name and a comma is about that name.
+        opening = _np_forward(toks, 0)
+        if (
+            opening is not None
+            and opening.kind == "name"
+            and opening.stop < k
+            and toks[opening.stop] == ","
+        ):
+            return opening
         opening = k - 1
         while opening >= 0 and k - opening <= 30 and toks[opening] not in (",", ";", ":"):
             opening -= 1
@@ -237,6 +281,8 @@ def _subject_backward(toks: list[str], verb: int) -> _Phrase | None:
             first += 1
         if first > k:
             return None
+        if first == k and verb < len(toks) and _is_plural_group(toks[k], toks[verb]):
+            return _Phrase("indefinite", [toks[k]], k, k + 1)  # "Americans say"
         return _Phrase("name", _words(toks, first, k + 1), first, k + 1)
     first = k
     while first >= 0 and k - first <= 5:
@@ -249,12 +295,23 @@ def _subject_backward(toks: list[str], verb: int) -> _Phrase | None:
         ):
             if appositive is not None:
                 return appositive
+            if first >= 2 and toks[first - 1].lower() == "and" and toks[k].lower() in _COMPANIONS:
+                partner = _subject_backward(toks, first - 1)  # "Paganini and his team wrote"
+                if partner is not None and partner.kind == "name":
+                    return partner
             kind = "indefinite" if lowered in _INDEFINITES else "role"
             return _Phrase(kind, toks[first : k + 1], first, k + 1)
         if not _is_role_word(token):
             return None
         first -= 1
+    if first < 0 and k < 5 and toks[k].lower().endswith("s"):
+        return _Phrase("indefinite", toks[: k + 1], 0, k + 1)  # "Former royal aides called"
     return None
+
+
+def _is_plural_group(subject: str, verb: str) -> bool:
+    """A capitalised plural with a plural verb is a group, not a person: "Americans say"."""
+    return verb.lower() in _PLURAL_VERBS and subject.endswith("s") and not subject.endswith("ss")
 
 
 def _is_adverb(token: str) -> bool:

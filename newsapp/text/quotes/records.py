@@ -34,6 +34,8 @@ class _Span:
     para_last: int
     block: bool = False
     gap_attribution: _Attribution | None = None
+    signature: str | None = None  # the name on a signature line after it (an embedded post)
+    single: bool = False  # in single marks (‘…’)
 
 
 @dataclass(slots=True)

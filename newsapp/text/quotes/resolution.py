@@ -7,22 +7,18 @@ import bisect
 from dataclasses import dataclass
 
 from .attribution import _according_anywhere, _parse_after, _parse_before
-from .lexicon import _HINT_WORDS, _NAMING_VERBS, _PRONOUNS, _TERMINAL, _TITLE_NOUNS, _WORD_RE
+from .classify import _Context, _word_count, kind_of, repeated_texts
+from .lexicon import _HINT_WORDS, _PARTICLE_SET, _PRONOUNS, _TERMINAL, _WORD_RE
 from .people import _People, _Person
 from .phrases import _is_title_word, _sentence_start
 from .records import FoundQuote, _Attribution, _Span
 
-
-@dataclass(slots=True)
-class _Context:
-    """What a quotation's attribution may be read from, in the masked text."""
-
-    before: str  # its sentence up to the opening mark (never before the last quotation)
-    before_start: int
-    after: str  # from the closing mark to the next quotation or the paragraph's end
-    after_start: int
-    at_paragraph_start: bool
-    same_sentence_as_previous: bool
+# Speakers of a statement, named by their organisation: "a WeWork spokesperson".
+_SPOKESPEOPLE = frozenset(
+    {"spokesperson", "spokesman", "spokeswoman", "spokespeople", "representative", "statement"}
+)
+# What only says where a fact came from.
+_ACCORDING_VERBS = frozenset({"according to", "selon", "laut", "según", "secondo"})
 
 
 @dataclass(slots=True)
@@ -58,17 +54,22 @@ class _Resolver:
     def run(self, spans: list[_Span], include_other: bool) -> list[FoundQuote]:
         found: list[FoundQuote] = []
         previous: _Previous | None = None
+        repeated = repeated_texts(self.text, spans)
         for index, span in enumerate(spans):
             words = " ".join(self.text[s:e] for s, e in span.parts)
             if not words.strip():
                 continue
             next_open = spans[index + 1].open_pos if index + 1 < len(spans) else len(self.text)
             context = self._context(span, previous, next_open)
-            kind = self._kind(span, words, context)
+            after = self._after_attribution(span, context)
+            kind = kind_of(span, words, context, repeated, after is not None)
             quote, attribution_end = None, span.close_pos + 1
             if kind == "speech":
-                quote, attribution_end = self._attribute(span, words, context, previous)
-                kind = "scare" if quote is None else kind
+                outcome, attribution_end = self._attribute(span, words, context, previous, after)
+                if isinstance(outcome, str):
+                    kind = outcome
+                else:
+                    quote = outcome
             if quote is not None:
                 found.append(quote)
                 previous = _Previous(span, quote, attribution_end)
@@ -85,6 +86,10 @@ class _Resolver:
             begin, clamped = previous.span.close_pos + 1, True
         window = masked[begin : span.open_pos]
         start = _sentence_start(window)
+        same_sentence = clamped and start == 0 and begin > pstart
+        if clamped and previous is not None and previous.attribution_end > begin + start:
+            # The attribution that follows the previous quotation is not this one's.
+            start = min(previous.attribution_end, span.open_pos) - begin
         before = window[start:]
         pend = self.paragraphs[span.para_last][1]
         after_start = span.close_pos + 1
@@ -95,7 +100,7 @@ class _Resolver:
             after=after,
             after_start=after_start,
             at_paragraph_start=begin + start == pstart and not before.strip(" —–-"),
-            same_sentence_as_previous=clamped and start == 0 and begin > pstart,
+            same_sentence_as_previous=same_sentence,
         )
 
     def _quote(
@@ -119,72 +124,57 @@ class _Resolver:
             attribution=how,
         )
 
-    def _kind(self, span: _Span, words: str, context: _Context) -> str:
-        """ "speech", "scare" (so-called “reforms”) or "title" (the book “The Long Winter”)."""
+    def _after_attribution(self, span: _Span, context: _Context) -> _Attribution | None:
+        """The attribution right after the closing mark (“…,” she said), if any."""
         if span.block:
-            return "speech"
-        before = context.before
-        if before.rstrip().lower().endswith(("so-called", "so called")):
-            return "scare"
-        word_count = _word_count(words)
-        if word_count > 12 or words[-1:] in _TERMINAL:
-            return "speech"
-        # A title follows its noun or naming verb directly: the book “…”, a film called
-        # ‘…’, a report, titled “…”. With a word between ("calls the plan a “…”") the
-        # quoted words are something said about it.
-        recent = [w.lower() for w in _WORD_RE.findall(" ".join(before[-60:].split()[-3:]))]
-        if recent and (
-            recent[-1] in _TITLE_NOUNS
-            or recent[-1] in _NAMING_VERBS
-            or any(w in ("titled", "entitled") for w in recent)
-        ):
-            return "title"
+            return None
+        after_end = context.after_start + len(context.after)
+        if not self._has_hint(context.after_start, after_end):
+            return None
+        words_end = self.text[span.parts[-1][1] - 1]
         if (
-            word_count <= 8
-            and before.strip()
-            and _is_title_case(words)
-            and not (
-                self._has_hint(context.after_start, context.after_start + 60)
-                and _parse_after(context.after[:60], context.after_start)
-            )
+            words_end in ".?!"
+            and context.after.rstrip()[-1:] in ",:"
+            and (after_end < self.paragraphs[span.para_last][1])
         ):
-            return "title"
-        return "speech"
+            return None  # “…wisely.” Aslam said, “…”: it introduces the next quotation
+        return _parse_after(context.after, context.after_start)
 
     def _attribute(
-        self, span: _Span, words: str, context: _Context, previous: _Previous | None
-    ) -> tuple[FoundQuote | None, int]:
-        """The quotation with its speaker, or None when it is a scare quote after all
-        (a few words mid-sentence with no one said to have said them)."""
+        self,
+        span: _Span,
+        words: str,
+        context: _Context,
+        previous: _Previous | None,
+        after: _Attribution | None,
+    ) -> tuple[FoundQuote | str, int]:
+        """The quotation with its speaker, or the kind it turned out to be instead: "scare"
+        (a few words mid-sentence that no one is said to have said) or "thought"."""
+        if span.signature is not None:
+            return self._signed(span, words), span.close_pos + 1
         before, before_start = context.before, context.before_start
         if span.block or context.at_paragraph_start:
             intro = self._intro_paragraph(span)
             if intro is not None:
                 before, before_start = intro
-        terminal = words[-1:] in _TERMINAL
-        word_count = _word_count(words)
-        sentence_like = (
-            span.block
-            or terminal
-            or word_count >= 8
-            or (context.at_paragraph_start and word_count >= 4)
-            or before.rstrip().endswith(":")
-        )
         speaker: str | None = None
         attribution, how = span.gap_attribution, "interrupted"
-        after_end = context.after_start + len(context.after)
-        after_hint = self._has_hint(context.after_start, after_end)
-        if attribution is None and not span.block and after_hint:
-            attribution, how = _parse_after(context.after, context.after_start), "after"
+        if attribution is None and after is not None:
+            attribution, how = after, "after"
         if (
             attribution is None
             and (before.strip() or span.block)
-            and self._has_hint(before_start, before_start + len(before))
+            and (
+                self._has_hint(before_start, before_start + len(before))
+                or before.rstrip().endswith(":")
+            )
         ):
             attribution, how = _parse_before(before, before_start), "before"
         if attribution is not None:
             speaker = self._resolve(attribution)
-        elif not span.block and after_hint:
+        elif not span.block and self._has_hint(
+            context.after_start, context.after_start + len(context.after)
+        ):
             attribution = _according_anywhere(context.after, context.after_start)
             how = "according to"
             speaker = self._resolve(attribution) if attribution is not None else None
@@ -192,39 +182,71 @@ class _Resolver:
                 attribution = None  # "“AI-powered” thermostats, according to the firm"
         attribution_end = attribution.end if attribution and how == "after" else span.close_pos + 1
         if attribution is not None:
-            quote = self._quote(span, words, "speech", speaker, attribution, how)
-        elif previous is not None and context.same_sentence_as_previous:
+            return self._quote(span, words, "speech", speaker, attribution, how), attribution_end
+        word_count = _word_count(words)
+        terminal = words[-1:] in _TERMINAL
+        if previous is not None and context.same_sentence_as_previous and word_count > 1:
             speaker = previous.quote.speaker
             quote = self._quote(span, words, "speech", speaker, None, "same sentence")
-        elif not sentence_like:
-            return None, attribution_end
-        else:
-            quote = self._unattributed(span, words, terminal, previous, before_start)
-        return quote, attribution_end
+            return quote, attribution_end
+        continued = self._continuation(span, words, terminal, previous)
+        if continued is not None:
+            return continued, attribution_end
+        spoken_intro = self._has_hint(before_start, before_start + len(before))
+        sentence_like = (
+            span.block
+            or (terminal and word_count >= 3)
+            or word_count >= 8
+            or (context.at_paragraph_start and word_count >= 4)
+            or (before.rstrip().endswith(":") and (word_count >= 3 or spoken_intro))
+        )
+        if not sentence_like:
+            return "scare", attribution_end
+        return self._unattributed(span, words, previous, before_start), attribution_end
+
+    def _signed(self, span: _Span, words: str) -> FoundQuote:
+        """A post or review with the signature line after it."""
+        name = span.signature or ""
+        names = name.split()
+        first = 0
+        for index, word in enumerate(names[:-1]):
+            if _is_title_word(word.rstrip(".")):
+                first = index + 1  # "Governor Kristi Noem"
+        names = names[first:]
+        person = self.people.resolve_words(tuple(word.lower() for word in names))
+        speaker = person.name if person is not None else " ".join(names)
+        if person is not None:
+            bisect.insort(self.spoken, (span.open_pos, person), key=lambda item: item[0])
+        attribution = _Attribution(names, "name", name, None, span.close_pos, span.close_pos)
+        return self._quote(span, words, "speech", speaker, attribution, "signed")
+
+    def _continuation(
+        self, span: _Span, words: str, terminal: bool, previous: _Previous | None
+    ) -> FoundQuote | None:
+        """A further sentence of the quotation just before, with nothing said between."""
+        if previous is None or not terminal or not previous.quote.speaker:
+            return None
+        gap = self.masked[previous.attribution_end : span.open_pos]
+        if previous.attribution_end > span.open_pos or gap.strip(" \n\t.,;:—–"):
+            return None
+        return self._quote(span, words, "speech", previous.quote.speaker, None, "continuation")
 
     def _unattributed(
-        self,
-        span: _Span,
-        words: str,
-        terminal: bool,
-        previous: _Previous | None,
-        sentence_start: int,
+        self, span: _Span, words: str, previous: _Previous | None, sentence_start: int
     ) -> FoundQuote:
-        """A quotation with no attribution of its own: it continues the quotation just
-        before it, or takes the speaker of the sentence before it, or has none."""
-        if previous is not None and terminal and previous.quote.speaker:
-            gap = self.masked[previous.attribution_end : span.open_pos]
-            if previous.attribution_end <= span.open_pos and not gap.strip(" \n\t.,;:—–"):
-                speaker = previous.quote.speaker
-                return self._quote(span, words, "speech", speaker, None, "continuation")
+        """A quotation with no attribution of its own: it takes the speaker of the sentence
+        before it, or has none. An "according to" in the paragraph before says where a fact
+        came from, not who speaks next."""
         sentence = self._previous_sentence(span, sentence_start)
         if sentence is not None and self._has_hint(sentence[1], sentence[1] + len(sentence[0])):
             attribution = _parse_before(sentence[0], sentence[1])
             if attribution is not None and attribution.speaker_tokens is not None:
-                speaker = self._resolve(attribution)
-                if speaker is not None:
-                    how = "previous sentence"
-                    return self._quote(span, words, "speech", speaker, attribution, how)
+                earlier_paragraph = sentence[1] < self.paragraphs[span.para_first][0]
+                if not (earlier_paragraph and attribution.verb in _ACCORDING_VERBS):
+                    speaker = self._resolve(attribution)
+                    if speaker is not None:
+                        how = "previous sentence"
+                        return self._quote(span, words, "speech", speaker, attribution, how)
         return self._quote(span, words, "speech", None, None, None)
 
     def _intro_paragraph(self, span: _Span) -> tuple[str, int] | None:
@@ -257,8 +279,14 @@ class _Resolver:
     def _resolve(self, attribution: _Attribution) -> str | None:
         people = self.people
         tokens = attribution.speaker_tokens
-        if tokens is None or attribution.kind in ("indefinite", "none"):
+        if tokens is None or attribution.kind == "none":
             return None
+        if attribution.kind in ("indefinite", "role"):
+            organisation = _organisation(tokens)
+            if organisation is not None:
+                return organisation  # "a WeWork spokesperson said"
+            if attribution.kind == "indefinite":
+                return None
         person: _Person | None = None
         if attribution.kind == "pronoun":
             gender = _PRONOUNS.get(tokens[0])
@@ -270,15 +298,7 @@ class _Resolver:
         elif attribution.kind == "role":
             person = people.resolve_role(tokens)
         else:
-            words = [w for w in tokens if w.lower() != "the"]
-            first = 0
-            for index, word in enumerate(words):
-                if _is_title_word(word):
-                    first = index + 1
-            while first < len(words) - 1 and words[first][0].islower():
-                first += 1  # "economist Priyanka Raman"
-            names = words[first:] or words
-            names[-1] = names[-1][:-2] if names[-1].endswith(("’s", "'s")) else names[-1]
+            names = _trailing_name(tokens)
             key = tuple(w.lower() for w in names)
             if key in people.organisations:
                 return " ".join(names)
@@ -293,15 +313,35 @@ class _Resolver:
         return person.name
 
 
-def _word_count(words: str, cap: int = 13) -> int:
-    """Words in `words`, counted up to `cap` (all the classification needs)."""
-    return len(words.split(maxsplit=cap))
+def _trailing_name(tokens: list[str]) -> list[str]:
+    """The name at the end of an attribution's words, without the titles, roles and
+    organisations before it: "NASA planetary scientist Lucas Paganini", "Gov. Kristi Noem",
+    "chairman, CEO and president Craig Menear", "the 14th-ranked Schwartzman"."""
+    first = len(tokens)
+    while first > 0:
+        word = tokens[first - 1]
+        if word[:1].isupper() and not (len(word) > 1 and word.isupper()):
+            if _is_title_word(word) and first < len(tokens):
+                break
+        elif not (word in _PARTICLE_SET and first < len(tokens)):
+            break
+        first -= 1
+    while first < len(tokens) and tokens[first] in _PARTICLE_SET:
+        first += 1
+    names = tokens[first:] or tokens[-1:]
+    if names[0].lower() == "the" and len(names) > 1:
+        names = names[1:]
+    names[-1] = names[-1][:-2] if names[-1].endswith(("’s", "'s")) else names[-1]
+    return names
 
 
-def _is_title_case(words: str) -> bool:
-    tokens = _WORD_RE.findall(words)
-    if len(tokens) < 2:
-        return False
-    capitalised = [t for t in tokens if t[0].isupper()]
-    minor = {"a", "an", "the", "of", "for", "and", "or", "in", "on", "at", "to", "by", "with"}
-    return all(t[0].isupper() or t in minor for t in tokens) and len(capitalised) >= 2
+def _organisation(tokens: list[str]) -> str | None:
+    """The organisation in "a WeWork spokesperson", "the Treasury's statement"."""
+    if tokens[-1].lower() not in _SPOKESPEOPLE:
+        return None
+    names = [_base_name(token) for token in tokens[1:-1] if token[:1].isupper()]
+    return " ".join(names) or None
+
+
+def _base_name(token: str) -> str:
+    return token[:-2] if token.endswith(("’s", "'s")) else token

@@ -153,8 +153,9 @@ def evaluate(pages: list[Page]) -> RealScore:
 
 
 def held_out_speed(corpora: Path, keys: list[str]) -> tuple[int, int, float, float]:
-    """(pages, characters, total ms, slowest page ms) of find_quotes on the pages kept out of
-    the development set: speed needs no labels, so it is the one figure measured there."""
+    """(pages, characters, total ms, slowest page ms) of find_quotes (best of 3 per page) on
+    the pages kept out of the development set: speed needs no labels, so it is the one figure
+    measured there."""
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
     truth = json.loads((corpora / labels["corpus"]).read_text(encoding="utf-8"))
     total = slowest = 0.0
@@ -162,9 +163,11 @@ def held_out_speed(corpora: Path, keys: list[str]) -> tuple[int, int, float, flo
     for key in keys:
         text = truth[key]["articleBody"]
         characters += len(text)
-        began = time.perf_counter()
-        find_quotes(text)
-        elapsed = (time.perf_counter() - began) * 1000
+        elapsed = float("inf")
+        for _ in range(3):
+            began = time.perf_counter()
+            find_quotes(text)
+            elapsed = min(elapsed, (time.perf_counter() - began) * 1000)
         total += elapsed
         slowest = max(slowest, elapsed)
     return len(keys), characters, total, slowest

@@ -41,6 +41,9 @@ _NOUN_LIKE_VERBS = frozenset(
 _NOUN_DETERMINERS = frozenset(
     {"his", "her", "their", "its", "my", "our", "your", "these", "those", "such", "whose"}
 )
+# In a colon introduction, words that show the quotation is something else's: "… the website,
+# which contains the following statement:".
+_INTRODUCES_OTHER = frozenset({"which", "following", "reads", "read", "says", "said"})
 _ADJECTIVE_ENDING = re.compile(r"(?:ed|ing|ful|ous|al|ive|ent|ic|less)$")
 
 
@@ -221,7 +224,11 @@ def _parse_before(window: str, offset: int) -> _Attribution | None:
     if verb_only is None and window.rstrip().endswith(":") and toks:
         # "Paula Greer had a similar experience: “…”": a person introduces the quotation.
         phrase = _clause_subject(toks, len(toks) - 1)
-        if phrase is not None and phrase.kind in ("name", "pronoun"):
+        if (
+            phrase is not None
+            and (phrase.kind == "pronoun" or len(phrase.words) > 1)
+            and not _INTRODUCES_OTHER.intersection(lowered[phrase.stop :])
+        ):
             return _attribution(phrase, None, window, toks, offset, end)
     return verb_only
 

@@ -18,7 +18,6 @@ from .lexicon import (
     _WORD_RE,
 )
 from .records import _Span
-from .similarity import normalize_quote
 
 # A quoted word or two that modifies the noun after it is a scare quote: the “interim”
 # government, its “sponge streets” programme.
@@ -44,15 +43,20 @@ class _Context:
 
 
 def repeated_texts(text: str, spans: list[_Span]) -> set[str]:
-    """The short quoted texts (normalised) that occur more than once in the article."""
+    """The short quoted texts (as `repeat_key`s) that occur more than once in the article."""
     counts: Counter[str] = Counter()
     for span in spans:
-        if span.block or span.signature:
+        if span.block or span.signature or len(span.parts) > 1:
             continue
-        words = " ".join(text[s:e] for s, e in span.parts)
-        if _word_count(words) <= _REPEATED_WORDS:
-            counts[normalize_quote(words)] += 1
+        start, end = span.parts[0]
+        if end - start < 80:
+            counts[repeat_key(text[start:end])] += 1
     return {words for words, count in counts.items() if count > 1 and words}
+
+
+def repeat_key(words: str) -> str:
+    """`words` compared as a repetition: case, punctuation and spacing aside."""
+    return " ".join(_WORD_RE.findall(words.lower()))
 
 
 def kind_of(
@@ -73,7 +77,7 @@ def kind_of(
     spoken = attributed_after or (bool(recent) and recent[-1] in _SPEECH_VERBS)
     if not spoken and word_count <= 8 and before.strip() and _is_title_case(words):
         return "title"
-    if not spoken and word_count <= _REPEATED_WORDS and normalize_quote(words) in repeated:
+    if not spoken and word_count <= _REPEATED_WORDS and repeat_key(words) in repeated:
         return "title"
     if words[-1:] in _TERMINAL:
         return "speech"

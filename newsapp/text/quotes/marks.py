@@ -158,16 +158,19 @@ def _pair_marks(text: str, paragraphs: list[tuple[int, int, str]]) -> list[_Span
     carried_from = 0
     part_start = 0
     skip = -1
+    # Local names for the hot loop.
+    finditer, can_open, can_close = _FLANKED_MARK_RE.finditer, _CAN_OPEN, _CAN_CLOSE
+    openers_for, closers_for = _OPENERS_FOR, _CLOSERS_FOR
+    push_char, push_position = chars.append, positions.append
     for index, (pstart, pend, _kind) in enumerate(paragraphs):
-        for match in _FLANKED_MARK_RE.finditer(text, pstart, pend):
+        for match in finditer(text, pstart, pend):
             i = match.start()
             if i == skip:
                 continue
-            ch = match.group()
+            ch = text[i]
             flank = match.lastindex or 0
             if ch in '“”"':
-                opens = _CAN_OPEN[flank]
-                closes = _CAN_CLOSE[flank]
+                opens, closes = can_open[flank], can_close[flank]
             else:
                 opens, closes = _mark_flags(text, i, ch, flank)
             if (
@@ -175,10 +178,10 @@ def _pair_marks(text: str, paragraphs: list[tuple[int, int, str]]) -> list[_Span
                 and closable.get(ch)
                 and (ch not in "’'" or not _is_possessive(text, i, positions[-1], chars[-1]))
             ):
-                openers = _OPENERS_FOR[ch]
+                openers = openers_for[ch]
                 while True:
                     top = chars.pop()
-                    for closer in _CLOSERS_FOR[top]:
+                    for closer in closers_for[top]:
                         closable[closer] -= 1
                     position = positions.pop()
                     if top in openers:
@@ -190,9 +193,9 @@ def _pair_marks(text: str, paragraphs: list[tuple[int, int, str]]) -> list[_Span
                 else:
                     pairs.append((position, i, None, index, index))
             elif opens:
-                chars.append(ch)
-                positions.append(i)
-                for closer in _CLOSERS_FOR[ch]:
+                push_char(ch)
+                push_position(i)
+                for closer in closers_for[ch]:
                     closable[closer] += 1
         skip = -1
         if chars and index + 1 < len(paragraphs):

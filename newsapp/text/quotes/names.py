@@ -53,15 +53,17 @@ def _is_headline(line: str) -> bool:
 def drop_sentence_opener(masked: str, sequence: str, start: int) -> tuple[str, int]:
     """A run of capitalised words without the word that only starts its sentence:
     "Hosting Cook at …" is about Cook, "Her Polish counterpart" about no one."""
-    if not _SENTENCE_CLOSE.search(masked, max(0, start - 6), start):
-        return sequence, start
     first, _space, rest = sequence.partition(" ")
     lowered = first.lower()
-    if lowered in _NOT_NAMES or (len(first) > 4 and lowered.endswith(_SENTENCE_OPENER_ENDINGS)):
-        if not rest:
-            return "", start
-        return rest, start + len(sequence) - len(rest)
-    return sequence, start
+    if lowered not in _NOT_NAMES and not (
+        len(first) > 4
+        and lowered.endswith(_SENTENCE_OPENER_ENDINGS)
+        and _SENTENCE_CLOSE.search(masked, max(0, start - 6), start)
+    ):
+        return sequence, start
+    if not rest:
+        return "", start
+    return rest, start + len(sequence) - len(rest)
 
 
 def _role_words(phrase: str) -> set[str]:

@@ -49,8 +49,6 @@ class _People:
         self.masked = masked
         self.by_words: dict[tuple[str, ...], _Person] = {}
         self.organisations: set[tuple[str, ...]] = set()
-        # People the article reports speaking (quotations aside): "Apte said", "said Apte".
-        self.speaking: set[int] = set()
         short_mentions: list[tuple[int, int, tuple[str, ...]]] = []
         headlines = Headlines(masked, paragraphs)
         for match in _NAME_RE.finditer(masked):

@@ -7,6 +7,13 @@ deterministic ~10,000-word news-like article (``bench.reanchor_cases``), with th
 where every span went. Case B's selectors are also anchored by a Hypothesis-style matcher
 (the ``approx-string-match`` npm package that the Hypothesis client uses, with our reading of
 its candidate scoring, in ``bench/approx_match/anchor.mjs``) for comparison.
+
+Real news: the 50 article bodies of the shared corpus, each with random spans and random edits
+of every kind (word swaps, typos, inserted, deleted and moved text, quote marks made curly or
+straight), re-anchored three ways: ``relocate`` (both texts), ``locate`` alone (selectors
+only, as for annotations imported from elsewhere), and the Hypothesis-style matcher. Skipped
+with the reason when the corpus is absent. Every figure is printed; the exit status is
+non-zero if any target was missed.
 """
 
 from __future__ import annotations
@@ -20,8 +27,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.reanchor_cases import CaseSet, Tally, make_cases, news_article
-from newsapp.text.anchoring import Anchor, locate_many
+from bench.corpora import corpora_dir, missing_reason
+from bench.reanchor_cases import QUOTE_MARKS, CaseSet, Tally, make_cases, news_article
+from newsapp.text.anchoring import Anchor, locate_many, relocate
 from newsapp.text.offsets import OffsetConverter
 
 ARTICLE_SEED = 1
@@ -40,6 +48,18 @@ CASE_B = {"spans": 5_000, "edits": EDIT_MIX, "seed": 202}
 TARGET_A_MS, TARGET_A_RIGHT = 500.0, 0.995
 TARGET_B_MS, TARGET_B_RIGHT = 2_000.0, 0.99
 RUNS = 5
+# Real news: per article, this many spans and these edits.
+REAL_SPANS = 200
+REAL_EDITS = {
+    "word_change": 4,
+    "typo_fix": 3,
+    "insert_sentence": 3,
+    "delete_sentence": 3,
+    "move_paragraph": 2,
+    "whitespace": 1,
+    QUOTE_MARKS: 2,
+}
+TARGET_RELOCATE_RIGHT = 0.995
 NODE_DIR = Path(__file__).resolve().parent / "approx_match"
 NODE_TIMEOUT_S = 600
 
@@ -166,6 +186,102 @@ def compare(case_set: CaseSet) -> bool:
     return passed
 
 
+def real_news_case_sets() -> list[CaseSet] | str:
+    """One case set per article body of the corpus, or why there are none."""
+    corpora = corpora_dir()
+    truth = corpora / "article-extraction" / "ground-truth.json"
+    if not truth.is_file():
+        return missing_reason(corpora)
+    bodies = json.loads(truth.read_text(encoding="utf-8"))
+    return [
+        make_cases(bodies[key]["articleBody"], spans=REAL_SPANS, edits=REAL_EDITS, seed=5000 + n)
+        for n, key in enumerate(sorted(bodies))
+    ]
+
+
+def _describe_tally(name: str, tally: Tally, elapsed: float) -> str:
+    return (
+        f"  {name}: {elapsed:.1f} ms, {tally.right_share:.2%} right, "
+        f"false anchors {tally.verdicts['false_anchor']}/{tally.categories['deleted']} deleted, "
+        f"misplaced {tally.verdicts['misplaced']}, missed {tally.verdicts['missed']}"
+    )
+
+
+def real_news(compare_with_node: bool) -> bool:
+    """relocate, locate alone and the Hypothesis-style matcher on edited real news bodies."""
+    case_sets = real_news_case_sets()
+    if isinstance(case_sets, str):
+        print(f"real news: SKIPPED ({case_sets})")
+        return True
+    relocated, located, other = Tally(), Tally(), Tally()
+    relocate_ms = locate_ms = node_ms = 0.0
+    node_skipped = "" if compare_with_node else "--no-compare"
+    edits: dict[str, int] = {}
+    for case_set in case_sets:
+        selectors = [case.selector for case in case_set.cases]
+        began = time.perf_counter()
+        anchors = relocate(case_set.old_text, case_set.new_text, selectors)
+        relocate_ms += (time.perf_counter() - began) * 1000
+        relocated.add_all(case_set.cases, anchors)
+        began = time.perf_counter()
+        anchors = locate_many(case_set.new_text, selectors)
+        locate_ms += (time.perf_counter() - began) * 1000
+        located.add_all(case_set.cases, anchors)
+        for kind, count in case_set.edits.items():
+            edits[kind] = edits.get(kind, 0) + count
+        if node_skipped:
+            continue
+        outcome = node_results(case_set)
+        if isinstance(outcome, str):
+            node_skipped = outcome
+            continue
+        node_ms += outcome[0]
+        for case, span in zip(case_set.cases, outcome[2], strict=True):
+            other.add(case, span, "found" if span else "orphaned")
+    count = sum(len(case_set.cases) for case_set in case_sets)
+    kinds = ", ".join(f"{kind} {number}" for kind, number in sorted(edits.items()))
+    print(
+        f"real news: {len(case_sets)} article bodies of the corpus, {count:,} selectors, "
+        f"edits: {kinds}"
+    )
+    print(_describe_tally("relocate (both texts)", relocated, relocate_ms))
+    for line in describe(relocated):
+        print(f"  {line}")
+    print(_describe_tally("locate alone (selectors only)", located, locate_ms))
+    results = []
+    relocate_ok = (
+        relocated.right_share >= TARGET_RELOCATE_RIGHT and not relocated.verdicts["false_anchor"]
+    )
+    print(
+        f"relocate: {relocated.right_share:.2%} right, "
+        f"{relocated.verdicts['false_anchor']} false anchors "
+        f"(target >={TARGET_RELOCATE_RIGHT:.1%}, 0) {'PASS' if relocate_ok else 'MISS'}"
+    )
+    results.append(relocate_ok)
+    if node_skipped:
+        print(f"comparison with the Hypothesis-style matcher: SKIPPED ({node_skipped})")
+        return all(results)
+    print(_describe_tally("hypothesis-style (selectors only)", other, node_ms))
+    faster = relocate_ms <= node_ms
+    print(
+        f"relocate vs hypothesis-style: {node_ms / max(relocate_ms, 1e-9):.1f}x the speed "
+        f"(target: faster) {'PASS' if faster else 'MISS'}"
+    )
+    locate_better = (
+        located.right_share > other.right_share
+        and located.verdicts["false_anchor"] < other.verdicts["false_anchor"]
+        and locate_ms < node_ms
+    )
+    print(
+        f"locate alone vs hypothesis-style: {located.right_share - other.right_share:+.2%} "
+        f"right, false anchors {located.verdicts['false_anchor']} vs "
+        f"{other.verdicts['false_anchor']}, {node_ms / max(locate_ms, 1e-9):.1f}x the speed "
+        f"(target: better on all three) {'PASS' if locate_better else 'MISS'}"
+    )
+    results += [faster, locate_better]
+    return all(results)
+
+
 def main(argv: Sequence[str] = ()) -> int:
     article = news_article(ARTICLE_SEED, ARTICLE_WORDS)
     print(
@@ -179,6 +295,7 @@ def main(argv: Sequence[str] = ()) -> int:
     ]
     if "--no-compare" not in argv:
         results.append(compare(case_b))
+    results.append(real_news("--no-compare" not in argv))
     return 0 if all(results) else 1
 
 

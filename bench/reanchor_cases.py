@@ -37,6 +37,10 @@ EDIT_KINDS = (
 )
 # Share of each kind among random edits: most revisions fix words and add or drop sentences.
 EDIT_WEIGHTS = (6, 4, 4, 2, 2, 1)
+# Straight quotes and apostrophes made curly, or curly ones straight, in one paragraph (a
+# republished or re-extracted article). Not among EDIT_KINDS, so seeded cases stay as they were.
+QUOTE_MARKS = "quote_marks"
+_STRAIGHTENED = {"“": '"', "”": '"', "‘": "'", "’": "'"}
 EDITED_SIMILARITY = 0.75
 
 _WORD = re.compile(r"\S+")
@@ -44,6 +48,7 @@ _WORD = re.compile(r"\S+")
 # punctuation (a heading, a caption) counts as one sentence.
 _SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+[\"'”’»)]*)?[ \t]*")
 _PARAGRAPH = re.compile(r"[^\n]+")
+_MARK = re.compile("[\"'“”‘’]")
 
 # --- the synthetic article ---------------------------------------------------------------
 
@@ -321,7 +326,9 @@ class Revision:
         for span in inside:
             span.start += target - low
             span.end += target - low
-        outside = [span for span in self.spans if span not in inside and not span.deleted]
+        # By identity: a moved span can equal another span's fields once moved.
+        moved = {id(span) for span in inside}
+        outside = [span for span in self.spans if id(span) not in moved and not span.deleted]
         for span in outside:
             for edit in ([(low, high, "")], [(target, target, block)]):
                 if low < span.end and span.start < high and edit[0][2] == "":
@@ -383,6 +390,17 @@ def random_edit(revision: Revision, rng: random.Random, kind: str) -> None:
         low, high = starts[index], starts[index + 1]
         to = rng.choice([start for start in starts if start != low and start != high])
         revision.move(low, high, to)
+    elif kind == QUOTE_MARKS:
+        marked = [m for m in _PARAGRAPH.finditer(text) if _MARK.search(m.group())]
+        if not marked:
+            return
+        low, high = rng.choice(marked).span()
+        revision.replace(
+            [
+                (m.start(), m.end(), _swapped_mark(text, m.start()))
+                for m in _MARK.finditer(text, low, high)
+            ]
+        )
     elif kind == "whitespace":
         runs = [(m.start(), m.end(), " ") for m in re.finditer(r"[ \t\u00a0]{2,}|[\t\u00a0]", text)]
         runs += [(m.start(), m.end(), "\n\n") for m in re.finditer(r"\n{3,}", text)]
@@ -390,6 +408,18 @@ def random_edit(revision: Revision, rng: random.Random, kind: str) -> None:
     else:
         raise ValueError(f"unknown edit kind {kind!r}")
     revision.applied[kind] += 1
+
+
+def _swapped_mark(text: str, at: int) -> str:
+    """The curly form of a straight mark (opening after a space), or the straight form of a
+    curly one."""
+    mark = text[at]
+    if mark in _STRAIGHTENED:
+        return _STRAIGHTENED[mark]
+    opening = at == 0 or text[at - 1].isspace() or text[at - 1] in "([—"
+    if mark == '"':
+        return "“" if opening else "”"
+    return "‘" if opening else "’"
 
 
 def _typo(word: str, rng: random.Random) -> str:

@@ -5,10 +5,13 @@ precedes them, so joining the tokens gives back the text exactly, and an inserte
 its own separating space.
 
 The diff runs level by level to stay fast on long articles: paragraphs, then sentences inside
-each run of changed paragraphs, then words inside each run of changed sentences. A run of
-changed sentences is diffed sentence by sentence when both sides have as many sentences (an
-edit touching every sentence), and as one block otherwise; a block too large to diff word by
-word in reasonable time (a rewrite, not an edit) is reported as deleted and inserted whole.
+each run of changed paragraphs, then words inside each run of changed sentences. Sentences
+are matched on their words (a sentence that only lost the space after it is the same
+sentence). A run of changed sentences is diffed sentence by sentence when both sides have as
+many sentences and each pair shares most of its words (an edit touching every sentence), and
+as one block otherwise (sentences inserted before a kept one, others deleted after it); a
+block too large to diff word by word in reasonable time (a rewrite, not an edit) is reported
+as deleted and inserted whole.
 """
 
 from __future__ import annotations
@@ -125,14 +128,19 @@ def _diff_units(
     old_units: list[str],
     new_units: list[str],
     on_replace: Callable[[list[DiffOp], list[str], list[str]], None] | None,
+    key: Callable[[str], str] | None = None,
 ) -> None:
-    matcher = SequenceMatcher(None, old_units, new_units, autojunk=False)
+    """Diff two lists of units; `key` says which units count as the same (their text by
+    default). Units that match by key but differ in text go to `on_replace`."""
+    old_keys = old_units if key is None else [key(unit) for unit in old_units]
+    new_keys = new_units if key is None else [key(unit) for unit in new_units]
+    matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
         old_part = old_units[old_start:old_end]
         new_part = new_units[new_start:new_end]
-        if tag == "equal":
+        if tag == "equal" and (key is None or old_part == new_part):
             _append(ops, "equal", "".join(old_part))
-        elif tag == "replace" and on_replace is not None:
+        elif tag in ("equal", "replace") and on_replace is not None:
             on_replace(ops, old_part, new_part)
         else:
             _append(ops, "delete", "".join(old_part))
@@ -143,7 +151,11 @@ def _sentence_level(
     ops: list[DiffOp], old_paragraphs: list[str], new_paragraphs: list[str]
 ) -> None:
     _diff_units(
-        ops, _sentences("".join(old_paragraphs)), _sentences("".join(new_paragraphs)), _word_level
+        ops,
+        _sentences("".join(old_paragraphs)),
+        _sentences("".join(new_paragraphs)),
+        _word_level,
+        key=str.strip,
     )
 
 
@@ -151,6 +163,7 @@ def _word_level(ops: list[DiffOp], old_sentences: list[str], new_sentences: list
     pairs = (
         list(zip(old_sentences, new_sentences, strict=True))
         if len(old_sentences) == len(new_sentences)
+        and all(_alike(old, new) for old, new in zip(old_sentences, new_sentences, strict=True))
         else [("".join(old_sentences), "".join(new_sentences))]
     )
     for old_part, new_part in pairs:
@@ -161,6 +174,14 @@ def _word_level(ops: list[DiffOp], old_sentences: list[str], new_sentences: list
             _append(ops, "insert", new_part)
         else:
             _diff_units(ops, old_tokens, new_tokens, None)
+
+
+def _alike(old: str, new: str) -> bool:
+    """Whether two sentences share most of their words (one is an edit of the other)."""
+    old_words, new_words = set(_WORD.findall(old)), set(_WORD.findall(new))
+    if not old_words or not new_words:
+        return old_words == new_words
+    return len(old_words & new_words) >= 0.5 * max(len(old_words), len(new_words))
 
 
 def _append(ops: list[DiffOp], kind: OpKind, text: str) -> None:

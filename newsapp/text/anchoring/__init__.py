@@ -1,4 +1,5 @@
-"""Anchor W3C text selectors (quote, context and position) onto a text, exactly or fuzzily.
+"""Anchor W3C text selectors (quote, context and position) onto a text, exactly or fuzzily;
+``relocate`` carries them across a revision using both texts (see ``relocate.py``).
 
 Pure: no Django. Offsets are Unicode code points (see ``offsets`` for the browser's UTF-16).
 
@@ -24,6 +25,7 @@ wrong place, and orphaning is the honest answer.
 from __future__ import annotations
 
 from .locate import locate, locate_many, selector_for
+from .relocate import relocate
 from .scoring import CONTEXT_LENGTH, Anchor
 
-__all__ = ["CONTEXT_LENGTH", "Anchor", "locate", "locate_many", "selector_for"]
+__all__ = ["CONTEXT_LENGTH", "Anchor", "locate", "locate_many", "relocate", "selector_for"]

@@ -1,8 +1,9 @@
 """Carry annotations over to a new revision of their article, and let authors re-attach orphans.
 
-Every annotation with a quote is located on the new text with ``text.anchoring.locate_many``
-(exact position, exact quote with the best context, bounded fuzzy match, else orphaned) and
-records how it anchored. Orphaned annotations keep their selectors and the revision they were
+Every annotation with a quote is carried to the new text with ``text.anchoring.relocate``,
+which maps its offsets through the differences between the two texts (falling back to exact
+quote, context and bounded fuzzy match near the mapped place, else orphaned) and records how it
+anchored. Orphaned annotations keep their selectors and the revision they were
 last anchored on, so the reader can show the original quote; they are never deleted, and they
 come back by themselves if a later revision restores their words.
 
@@ -24,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 
-from newsapp.text.anchoring import Anchor, locate_many, selector_for
+from newsapp.text.anchoring import Anchor, relocate, selector_for
 from newsapp.text.diff import DiffOp, word_diff
 
 from .models import AnchorState, Annotation, Visibility
@@ -187,7 +188,10 @@ def reanchor_annotations(
     if ops is None:
         ops = word_diff(old_text, new_text)
     offsets = OffsetMap(ops)
-    anchors = locate_many(
+    # Both texts: the offsets follow the edit, and words deleted where they were are orphaned
+    # even when the same words stand elsewhere.
+    anchors = relocate(
+        old_text,
         new_text,
         (
             {

@@ -246,6 +246,23 @@ def test_an_orphan_comes_back_when_its_words_return():
 
 
 @pytest.mark.django_db
+def test_a_deleted_sentence_with_a_twin_elsewhere_is_orphaned_not_moved_onto_the_twin():
+    twin = "The mayor promised that the ferry would run more often while the bridge is closed."
+    article = make_article(body=body("a", "e", "b", "e"))  # the same paragraph twice
+    first = make_annotation(article=article, author=make_user(), exact=twin, occurrence=0)
+    second = make_annotation(article=article, author=make_user(), exact=twin, occurrence=1)
+    revision, new_text = new_revision(article, body("a", "b", "e"))  # the first one went
+    report = reanchor_annotations(
+        article=article, revision=revision, old_text=article.body_text, new_text=new_text
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert report.outcomes[first.pk] == "orphaned"
+    assert first.is_orphaned
+    assert (second.start, second.end) == (new_text.index(twin), new_text.index(twin) + len(twin))
+
+
+@pytest.mark.django_db
 def test_many_annotations_are_written_back_in_batches():
     article = make_article(body=body("a", "b", "c"))
     author = make_user()

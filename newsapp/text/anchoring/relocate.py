@@ -61,8 +61,10 @@ class _Paragraphs:
 
     def __init__(self, old_text: str, new_text: str) -> None:
         self.old_text, self.new_text = old_text, new_text
-        self.old = _lines(old_text)
-        self.new = _lines(new_text)
+        # Each paragraph as its words (for pairing) and as the stretch of text it owns up to
+        # the next one, blank lines included (for mapping: every offset is in one of them).
+        self.old_words, self.old = _paragraphs(old_text)
+        self.new_words, self.new = _paragraphs(new_text)
         self.old_starts = [start for start, _end in self.old]
         self.new_starts = [start for start, _end in self.new]
         self.partner: dict[int, int] = {}
@@ -75,8 +77,8 @@ class _Paragraphs:
     def _pair_same(self) -> None:
         """Identical paragraphs: in order where the order held (so repeated paragraphs pair
         with their own copies), then wherever they went."""
-        old_texts = [self.old_text[start:end] for start, end in self.old]
-        new_texts = [self.new_text[start:end] for start, end in self.new]
+        old_texts = [self.old_text[start:end] for start, end in self.old_words]
+        new_texts = [self.new_text[start:end] for start, end in self.new_words]
         matcher = SequenceMatcher(None, old_texts, new_texts, autojunk=False)
         for old_start, new_start, size in matcher.get_matching_blocks():
             for offset in range(size):
@@ -98,12 +100,12 @@ class _Paragraphs:
         everywhere = len(old_left) * len(new_left) <= MAX_COMPARISONS
         scored = []
         for i in old_left:
-            old_start, old_end = self.old[i]
+            old_start, old_end = self.old_words[i]
             paragraph = self.old_text[old_start:old_end]
             for j in new_left:
                 if not everywhere and abs(i - j) > NEAR_PARAGRAPHS:
                     continue
-                new_start, new_end = self.new[j]
+                new_start, new_end = self.new_words[j]
                 score = _alike(paragraph, self.new_text[new_start:new_end])
                 if score:
                     scored.append((-score, abs(i - j), i, j))
@@ -245,7 +247,7 @@ def _relocate_one(
         allowed = found is not None and paragraphs.allows(found, None, anywhere_in_pair=False)
         return found if allowed else None
     mapped_start, mapped_end, kept, first = mapped
-    held = _held(new_text, exact, mapped_start, mapped_end, kept)
+    held = _held(new_text, exact, mapped_start, mapped_end, kept, start)
     if held is not None:
         return held
     if kept >= KEPT_SHARE * (end - start) and _about_as_long(
@@ -260,19 +262,23 @@ def _relocate_one(
     return found if allowed else None
 
 
-def _held(new_text: str, exact: str, start: int, end: int, kept: int) -> Anchor | None:
+def _held(
+    new_text: str, exact: str, start: int, end: int, kept: int, old_start: int
+) -> Anchor | None:
     """The selector's words at or right around a mapped span: exactly there, exactly a few
-    characters off (a boundary that fell in a changed stretch), or edited but alike."""
+    characters off (a boundary that fell in a changed stretch), or edited but alike. As with
+    ``locate``, "position" means the old offsets still hold, "quote" that the words moved."""
     if start >= end:
         return None
     held = new_text[start:end]
     if held == exact:
-        return Anchor(start, end, "position", 1.0)
+        return Anchor(start, end, "position" if start == old_start else "quote", 1.0)
     if kept:
         slack = max(8, len(exact) // 4)
         found = new_text.find(exact, max(0, start - slack), end + slack)
         if found != -1:
-            return Anchor(found, found + len(exact), "position", 1.0)
+            method = "position" if found == old_start else "quote"
+            return Anchor(found, found + len(exact), method, 1.0)
     similarity = Levenshtein.normalized_similarity(exact, held)
     if similarity >= HELD_SIMILARITY:
         return Anchor(start, end, "fuzzy", min(similarity, 0.999))
@@ -298,9 +304,11 @@ def _alike(old: str, new: str) -> float:
     return held - CONTAINED_PENALTY if held >= HELD_WORDS else 0.0
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    """The paragraphs (non-blank lines) of `text`, without their surrounding whitespace."""
-    lines = []
+def _paragraphs(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The paragraphs (non-blank lines) of `text`: their words (without the whitespace around
+    them), and the stretches they own (from the first to the next one's start, the first
+    from the start of the text, the last to its end)."""
+    words = []
     for match in _LINE.finditer(text):
         start, end = match.span()
         while start < end and text[start].isspace():
@@ -308,8 +316,12 @@ def _lines(text: str) -> list[tuple[int, int]]:
         while end > start and text[end - 1].isspace():
             end -= 1
         if end > start:
-            lines.append((start, end))
-    return lines
+            words.append((start, end))
+    owned = [
+        (0 if index == 0 else start, words[index + 1][0] if index + 1 < len(words) else len(text))
+        for index, (start, _end) in enumerate(words)
+    ]
+    return words, owned
 
 
 def _about_as_long(held: str, exact: str) -> bool:

@@ -226,7 +226,7 @@ def _parse_before(window: str, offset: int) -> _Attribution | None:
         phrase = _clause_subject(toks, len(toks) - 1)
         if (
             phrase is not None
-            and (phrase.kind == "pronoun" or len(phrase.words) > 1)
+            and (phrase.kind == "pronoun" or (phrase.kind == "name" and len(phrase.words) > 1))
             and not _INTRODUCES_OTHER.intersection(lowered[phrase.stop :])
         ):
             return _attribution(phrase, None, window, toks, offset, end)

@@ -170,6 +170,20 @@ class _People:
             return longest
         return None
 
+    def resolve_given_form(self, words: tuple[str, ...]) -> _Person | None:
+        """The one person with this surname whose given name is a longer or shorter form
+        of this one ("Nick Ferro" for Nicholas Ferro), when `words` is a two-word name."""
+        if len(words) != 2 or len(words[0]) < 3:
+            return None
+        given = words[0]
+        found = [
+            person
+            for person in self.by_tail.get(words[1:], [])
+            if len(person.words) == 2
+            and (person.words[0].startswith(given) or given.startswith(person.words[0]))
+        ]
+        return found[0] if len(found) == 1 else None
+
     def add(self, words: list[str]) -> _Person:
         """A person known only from an attribution ("Becker said")."""
         key = tuple(w.lower() for w in words)

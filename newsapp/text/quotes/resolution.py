@@ -7,7 +7,7 @@ import bisect
 from dataclasses import dataclass
 
 from .attribution import _according_anywhere, _parse_after, _parse_before
-from .classify import _Context, _word_count, kind_of, repeated_texts
+from .classify import _Context, _word_count, is_imagined, kind_of, repeated_texts
 from .lexicon import _HINT_WORDS, _PARTICLE_SET, _PRONOUNS, _TERMINAL, _WORD_RE
 from .people import _People, _Person
 from .phrases import _is_title_word, _sentence_start
@@ -161,6 +161,8 @@ class _Resolver:
         attribution, how = span.gap_attribution, "interrupted"
         if attribution is None and after is not None:
             attribution, how = after, "after"
+        if attribution is None and is_imagined(before):
+            return "thought", span.close_pos + 1
         if (
             attribution is None
             and (before.strip() or span.block)
@@ -213,7 +215,8 @@ class _Resolver:
             if _is_title_word(word.rstrip(".")):
                 first = index + 1  # "Governor Kristi Noem"
         names = names[first:]
-        person = self.people.resolve_words(tuple(word.lower() for word in names))
+        key = tuple(word.lower() for word in names)
+        person = self.people.resolve_words(key) or self.people.resolve_given_form(key)
         speaker = person.name if person is not None else " ".join(names)
         if person is not None:
             bisect.insort(self.spoken, (span.open_pos, person), key=lambda item: item[0])

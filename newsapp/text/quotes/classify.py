@@ -118,7 +118,10 @@ def _modifies_next_noun(words: str, before: str, after: str) -> bool:
 
 def is_imagined(before: str) -> bool:
     """Words introduced by a verb of thought ("left to wonder: “…”") were not said."""
-    words = [word.lower() for word in _WORD_RE.findall(before[-80:])][-4:]
+    tail = before[-80:].lower()
+    if "wonder" not in tail and "imagin" not in tail and "ponder" not in tail:
+        return False
+    words = _WORD_RE.findall(tail)[-4:]
     return any(word in _THOUGHT_VERBS for word in words) and not any(
         word in _SPEECH_VERBS for word in words
     )

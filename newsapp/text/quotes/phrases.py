@@ -46,8 +46,7 @@ def _tokens(window: str) -> list[str]:
 
 
 def _lowered(window: str, toks: list[str]) -> list[str]:
-    lowered = _TOKEN_RE.findall(window.lower())
-    return lowered if len(lowered) == len(toks) else [t.lower() for t in toks]
+    return [token.lower() for token in toks]
 
 
 def _base(token: str) -> str:

@@ -24,7 +24,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.corpora import corpora_dir, missing_reason
@@ -207,48 +209,63 @@ def _describe_tally(name: str, tally: Tally, elapsed: float) -> str:
     )
 
 
+@dataclass
+class RealNewsRun:
+    """Outcomes and milliseconds of the three ways of re-anchoring, over every article."""
+
+    relocated: Tally = field(default_factory=Tally)
+    located: Tally = field(default_factory=Tally)
+    other: Tally = field(default_factory=Tally)
+    relocate_ms: float = 0.0
+    locate_ms: float = 0.0
+    node_ms: float = 0.0
+    node_skipped: str = ""
+    edits: Counter = field(default_factory=Counter)
+
+
+def measure_real_news(case_sets: list[CaseSet], compare_with_node: bool) -> RealNewsRun:
+    run = RealNewsRun(node_skipped="" if compare_with_node else "--no-compare")
+    for case_set in case_sets:
+        selectors = [case.selector for case in case_set.cases]
+        began = time.perf_counter()
+        anchors = relocate(case_set.old_text, case_set.new_text, selectors)
+        run.relocate_ms += (time.perf_counter() - began) * 1000
+        run.relocated.add_all(case_set.cases, anchors)
+        began = time.perf_counter()
+        anchors = locate_many(case_set.new_text, selectors)
+        run.locate_ms += (time.perf_counter() - began) * 1000
+        run.located.add_all(case_set.cases, anchors)
+        run.edits.update(case_set.edits)
+        if run.node_skipped:
+            continue
+        outcome = node_results(case_set)
+        if isinstance(outcome, str):
+            run.node_skipped = outcome
+            continue
+        run.node_ms += outcome[0]
+        for case, span in zip(case_set.cases, outcome[2], strict=True):
+            run.other.add(case, span, "found" if span else "orphaned")
+    return run
+
+
 def real_news(compare_with_node: bool) -> bool:
     """relocate, locate alone and the Hypothesis-style matcher on edited real news bodies."""
     case_sets = real_news_case_sets()
     if isinstance(case_sets, str):
         print(f"real news: SKIPPED ({case_sets})")
         return True
-    relocated, located, other = Tally(), Tally(), Tally()
-    relocate_ms = locate_ms = node_ms = 0.0
-    node_skipped = "" if compare_with_node else "--no-compare"
-    edits: dict[str, int] = {}
-    for case_set in case_sets:
-        selectors = [case.selector for case in case_set.cases]
-        began = time.perf_counter()
-        anchors = relocate(case_set.old_text, case_set.new_text, selectors)
-        relocate_ms += (time.perf_counter() - began) * 1000
-        relocated.add_all(case_set.cases, anchors)
-        began = time.perf_counter()
-        anchors = locate_many(case_set.new_text, selectors)
-        locate_ms += (time.perf_counter() - began) * 1000
-        located.add_all(case_set.cases, anchors)
-        for kind, count in case_set.edits.items():
-            edits[kind] = edits.get(kind, 0) + count
-        if node_skipped:
-            continue
-        outcome = node_results(case_set)
-        if isinstance(outcome, str):
-            node_skipped = outcome
-            continue
-        node_ms += outcome[0]
-        for case, span in zip(case_set.cases, outcome[2], strict=True):
-            other.add(case, span, "found" if span else "orphaned")
+    run = measure_real_news(case_sets, compare_with_node)
+    relocated, located, other = run.relocated, run.located, run.other
     count = sum(len(case_set.cases) for case_set in case_sets)
-    kinds = ", ".join(f"{kind} {number}" for kind, number in sorted(edits.items()))
+    kinds = ", ".join(f"{kind} {number}" for kind, number in sorted(run.edits.items()))
     print(
         f"real news: {len(case_sets)} article bodies of the corpus, {count:,} selectors, "
         f"edits: {kinds}"
     )
-    print(_describe_tally("relocate (both texts)", relocated, relocate_ms))
+    print(_describe_tally("relocate (both texts)", relocated, run.relocate_ms))
     for line in describe(relocated):
         print(f"  {line}")
-    print(_describe_tally("locate alone (selectors only)", located, locate_ms))
-    results = []
+    print(_describe_tally("locate alone (selectors only)", located, run.locate_ms))
     relocate_ok = (
         relocated.right_share >= TARGET_RELOCATE_RIGHT and not relocated.verdicts["false_anchor"]
     )
@@ -257,29 +274,27 @@ def real_news(compare_with_node: bool) -> bool:
         f"{relocated.verdicts['false_anchor']} false anchors "
         f"(target >={TARGET_RELOCATE_RIGHT:.1%}, 0) {'PASS' if relocate_ok else 'MISS'}"
     )
-    results.append(relocate_ok)
-    if node_skipped:
-        print(f"comparison with the Hypothesis-style matcher: SKIPPED ({node_skipped})")
-        return all(results)
-    print(_describe_tally("hypothesis-style (selectors only)", other, node_ms))
-    faster = relocate_ms <= node_ms
+    if run.node_skipped:
+        print(f"comparison with the Hypothesis-style matcher: SKIPPED ({run.node_skipped})")
+        return relocate_ok
+    print(_describe_tally("hypothesis-style (selectors only)", other, run.node_ms))
+    faster = run.relocate_ms <= run.node_ms
     print(
-        f"relocate vs hypothesis-style: {node_ms / max(relocate_ms, 1e-9):.1f}x the speed "
-        f"(target: faster) {'PASS' if faster else 'MISS'}"
+        f"relocate vs hypothesis-style: {run.node_ms / max(run.relocate_ms, 1e-9):.1f}x the "
+        f"speed (target: faster) {'PASS' if faster else 'MISS'}"
     )
     locate_better = (
         located.right_share > other.right_share
         and located.verdicts["false_anchor"] < other.verdicts["false_anchor"]
-        and locate_ms < node_ms
+        and run.locate_ms < run.node_ms
     )
     print(
         f"locate alone vs hypothesis-style: {located.right_share - other.right_share:+.2%} "
         f"right, false anchors {located.verdicts['false_anchor']} vs "
-        f"{other.verdicts['false_anchor']}, {node_ms / max(locate_ms, 1e-9):.1f}x the speed "
-        f"(target: better on all three) {'PASS' if locate_better else 'MISS'}"
+        f"{other.verdicts['false_anchor']}, {run.node_ms / max(run.locate_ms, 1e-9):.1f}x the "
+        f"speed (target: better on all three) {'PASS' if locate_better else 'MISS'}"
     )
-    results += [faster, locate_better]
-    return all(results)
+    return relocate_ok and faster and locate_better
 
 
 def main(argv: Sequence[str] = ()) -> int:

@@ -248,15 +248,15 @@ def _subject_backward(toks: list[str], verb: int) -> _Phrase | None:
             and toks[opening.stop] == ","
         ):
             return opening
-        opening = k - 1
-        while opening >= 0 and k - opening <= 30 and toks[opening] not in (",", ";", ":"):
-            opening -= 1
-        if opening < 0 or toks[opening] != ",":
+        comma = k - 1
+        while comma >= 0 and k - comma <= 30 and toks[comma] not in (",", ";", ":"):
+            comma -= 1
+        if comma < 0 or toks[comma] != ",":
             return None
-        appositive = _np_forward(toks, opening + 1)
+        appositive = _np_forward(toks, comma + 1)
         if appositive is not None and (appositive.kind != "name" or appositive.stop != k):
             appositive = None
-        k = opening - 1
+        k = comma - 1
     if k < 0:
         return None
     word = toks[k]
@@ -264,25 +264,37 @@ def _subject_backward(toks: list[str], verb: int) -> _Phrase | None:
     if lowered in _PRONOUNS:
         return _Phrase("pronoun", [lowered], k, k + 1)
     if _is_name_word(word) and not _is_possessive_token(word):
-        first = k
-        while first - 1 >= 0:
-            candidate = toks[first - 1]
-            abbreviation = first >= 2 and _base(toks[first - 2]) in _ABBREVIATIONS
-            if (
-                _is_name_word(candidate)
-                or candidate in _PARTICLE_SET
-                or (candidate == "." and abbreviation)
-            ):
-                first -= 1
-            else:
-                break
-        while first <= k and toks[first].lower() in _NOT_NAMES:
-            first += 1
-        if first > k:
-            return None
-        if first == k and verb < len(toks) and _is_plural_group(toks[k], toks[verb]):
-            return _Phrase("indefinite", [toks[k]], k, k + 1)  # "Americans say"
-        return _Phrase("name", _words(toks, first, k + 1), first, k + 1)
+        return _name_backward(toks, k, verb)
+    return _role_backward(toks, k, appositive)
+
+
+def _name_backward(toks: list[str], k: int, verb: int) -> _Phrase | None:
+    """The name that ends at `k` (titles, particles and initials included)."""
+    first = k
+    while first - 1 >= 0:
+        candidate = toks[first - 1]
+        abbreviation = first >= 2 and _base(toks[first - 2]) in _ABBREVIATIONS
+        if (
+            _is_name_word(candidate)
+            or candidate in _PARTICLE_SET
+            or (candidate == "." and abbreviation)
+        ):
+            first -= 1
+        else:
+            break
+    while first <= k and toks[first].lower() in _NOT_NAMES:
+        first += 1
+    if first > k:
+        return None
+    if first == k and verb < len(toks) and _is_plural_group(toks[k], toks[verb]):
+        return _Phrase("indefinite", [toks[k]], k, k + 1)  # "Americans say"
+    return _Phrase("name", _words(toks, first, k + 1), first, k + 1)
+
+
+def _role_backward(toks: list[str], k: int, appositive: _Phrase | None) -> _Phrase | None:
+    """The role that ends at `k` ("the minister", "a senior official"), or the name in the
+    appositive after it ("the secretary, Jo Pryce,"), or the name it keeps company with
+    ("Paganini and his team")."""
     first = k
     while first >= 0 and k - first <= 5:
         token = toks[first]
@@ -295,7 +307,7 @@ def _subject_backward(toks: list[str], verb: int) -> _Phrase | None:
             if appositive is not None:
                 return appositive
             if first >= 2 and toks[first - 1].lower() == "and" and toks[k].lower() in _COMPANIONS:
-                partner = _subject_backward(toks, first - 1)  # "Paganini and his team wrote"
+                partner = _subject_backward(toks, first - 1)
                 if partner is not None and partner.kind == "name":
                     return partner
             kind = "indefinite" if lowered in _INDEFINITES else "role"

@@ -185,15 +185,29 @@ class _Resolver:
         attribution_end = attribution.end if attribution and how == "after" else span.close_pos + 1
         if attribution is not None:
             return self._quote(span, words, "speech", speaker, attribution, how), attribution_end
+        outcome = self._without_attribution(span, words, context, previous, before, before_start)
+        return outcome, attribution_end
+
+    def _without_attribution(
+        self,
+        span: _Span,
+        words: str,
+        context: _Context,
+        previous: _Previous | None,
+        before: str,
+        before_start: int,
+    ) -> FoundQuote | str:
+        """A quotation nothing next to it attributes: it goes on from the one before, or
+        stands as a sentence of its own (and may take the speaker of the sentence before),
+        or it is a few words quoted mid-sentence: a scare quote."""
         word_count = _word_count(words)
         terminal = words[-1:] in _TERMINAL
         if previous is not None and context.same_sentence_as_previous and word_count > 1:
             speaker = previous.quote.speaker
-            quote = self._quote(span, words, "speech", speaker, None, "same sentence")
-            return quote, attribution_end
+            return self._quote(span, words, "speech", speaker, None, "same sentence")
         continued = self._continuation(span, words, terminal, previous)
         if continued is not None:
-            return continued, attribution_end
+            return continued
         spoken_intro = self._has_hint(before_start, before_start + len(before))
         sentence_like = (
             span.block
@@ -203,8 +217,8 @@ class _Resolver:
             or (before.rstrip().endswith(":") and (word_count >= 3 or spoken_intro))
         )
         if not sentence_like:
-            return "scare", attribution_end
-        return self._unattributed(span, words, previous, before_start), attribution_end
+            return "scare"
+        return self._unattributed(span, words, previous, before_start)
 
     def _signed(self, span: _Span, words: str) -> FoundQuote:
         """A post or review with the signature line after it."""

@@ -338,13 +338,14 @@ def speed(report: Report) -> None:
     )
     print(f"pathological 1 MB text, CPU seconds (best of 3): {cpu:.3f}")
     article = news_article(seed=3, words=LONG_ARTICLE_WORDS)
-    wall, _cpu = _timed(article, repeat=5)
+    wall, cpu = _timed(article, repeat=5)
     report.target(
         f"{LONG_ARTICLE_WORDS:,}-word article ({len(article):,} chars), ms (best of 5)",
         wall * 1000,
         LONG_ARTICLE_MS_TARGET,
         False,
     )
+    print(f"{LONG_ARTICLE_WORDS:,}-word article, CPU ms (best of 5): {cpu * 1000:.1f}")
     for file_name in sorted(path.name for path in DEMO_DIR.glob("*.md")):
         article = demo_text(file_name)
         wall, _cpu = _timed(article, repeat=5)

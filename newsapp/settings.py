@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
+REDIS_URL = os.environ.get("REDIS_URL", "")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -56,10 +58,16 @@ INSTALLED_APPS = [
     "newsapp.accounts",
     "newsapp.sharing",
     "newsapp.claims",
+    "newsapp.ops",
 ]
+if REDIS_URL:
+    INSTALLED_APPS.append("django_rq")  # RQ's worker command for the Redis task queue
 
 MIDDLEWARE = [
+    # First: it times the whole stack and logs the final status, error pages included.
+    "newsapp.ops.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed (an annotated article is mostly repeated markup). CSRF tokens in
     # pages are masked per response, which is Django's defence against BREACH.
@@ -96,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -108,6 +117,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default under concurrent writers (web threads and the task worker):
+    # WAL lets readers run beside the one writer; a writer waits up to `timeout` seconds for
+    # the lock instead of failing with "database is locked"; and IMMEDIATE takes the write
+    # lock when a transaction starts, so two transactions never both read and then deadlock
+    # on upgrading to write (which SQLite answers at once with "locked", whatever the wait).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -118,18 +138,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+
 # Background work (fetching, extraction, re-anchoring) runs through Django's tasks framework.
 # `make run` starts `manage.py db_worker` beside the web server; set GLOSS_TASKS_IMMEDIATE=1
 # to run tasks inside the request instead (no worker needed).
-TASKS = {
-    "default": {
-        "BACKEND": (
-            "django.tasks.backends.immediate.ImmediateBackend"
-            if env_bool("GLOSS_TASKS_IMMEDIATE", False)
-            else "django_tasks_db.DatabaseBackend"
-        )
-    }
-}
+# With REDIS_URL the queue is Redis (RQ through django-tasks-rq; `manage.py run_worker` starts
+# RQ's worker), on the next Redis database after the cache's so that clearing the cache never
+# drops queued work.
+def redis_database_after(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    host, _, path = rest.partition("/")
+    number = path.split("?")[0] or "0"
+    return f"{scheme}://{host}/{int(number) + 1 if number.isdigit() else 1}"
+
+
+REDIS_TASKS_URL = os.environ.get("REDIS_TASKS_URL") or (
+    redis_database_after(REDIS_URL) if REDIS_URL else ""
+)
+if env_bool("GLOSS_TASKS_IMMEDIATE", False):
+    TASKS_BACKEND = "django.tasks.backends.immediate.ImmediateBackend"
+elif REDIS_URL:
+    TASKS_BACKEND = "django_tasks_rq.RQBackend"
+else:
+    TASKS_BACKEND = "django_tasks_db.DatabaseBackend"
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+RQ_QUEUES = {"default": {"URL": REDIS_TASKS_URL, "DEFAULT_TIMEOUT": 600}} if REDIS_URL else {}
+# The Job rows are the record of background work (newsapp.articles.jobs): a running job with
+# no heartbeat for the lease lost its worker and starts again; a queued one is sent again
+# after the resend delay (the queue may have lost it).
+GLOSS_JOB_LEASE_SECONDS = float(os.environ.get("GLOSS_JOB_LEASE_SECONDS", "30"))
+GLOSS_JOB_RESEND_SECONDS = float(os.environ.get("GLOSS_JOB_RESEND_SECONDS", "60"))
 
 # Fetching articles and feeds from the web. Loopback hosts are refused unless this is on:
 # only the tests, which serve pages from 127.0.0.1, turn it on.
@@ -162,13 +200,18 @@ STORAGES = {
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            # Django's Redis cache, made to serve pages uncached while Redis is unreachable.
+            "BACKEND": "newsapp.ops.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
-        if os.environ.get("REDIS_URL")
+        if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sessions live in the database (Django's default, said here on purpose): every app server
+# reads the same ones, and they survive a cache outage or a Redis restart.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Uploads larger than this are refused before they reach a view's own limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
@@ -178,7 +221,23 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie; the token travels in hx-headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy, in development too so that a violation shows early: scripts and
+# styles only from our own files, or inline with this response's nonce; no eval, no plugins.
+# Images may come from https (figures in articles) and data: URLs; framing is governed by
+# X-Frame-Options (DENY, lifted only for the embed view).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "https:", "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -189,9 +248,24 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Logs: with DEBUG off, one JSON object per line on stderr, and one line per request on the
+# `gloss.request` logger (route pattern, status, timing; never paths, note text or tokens).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+REQUEST_LOG = env_bool("REQUEST_LOG", not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "newsapp.ops.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "gloss.request": {"level": "INFO" if REQUEST_LOG else "WARNING"},
+        # 404s are in the request log already, without their (possibly secret) path.
+        "django.request": {"level": "ERROR"},
+    },
 }

@@ -10,4 +10,8 @@ urlpatterns = [
     path("", include("newsapp.claims.urls")),
     path("accounts/", include("newsapp.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("", include("newsapp.ops.urls")),
 ]
+
+# Errors: a friendly 503 while the database is away, a plain 500 otherwise (newsapp/ops).
+handler500 = "newsapp.ops.errors.server_error"

@@ -306,6 +306,11 @@ class Job(models.Model):
     progress = models.CharField(max_length=200, blank=True)
     message = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # Times a worker started it: a job whose worker died is started again, a few times at most.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Last sign of life: when it was handed to the queue, then the running worker's beat.
+    # None while the queue could not be reached (the worker's recovery loop sends it later).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -317,6 +322,7 @@ class Job(models.Model):
         indexes = [
             models.Index(fields=["article", "kind", "status"]),
             models.Index(fields=["requested_by", "-created_at"]),
+            models.Index(fields=["status", "heartbeat_at"]),
         ]
 
     def __str__(self) -> str:

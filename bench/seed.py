@@ -1,0 +1,190 @@
+"""Seed a running stack's database for live tests and load runs; prints what it made as JSON.
+
+    DATABASE_URL=... python -m bench.seed --readers 20 --rateable 20 --notes 1000
+
+Makes ``readers`` signed-in readers (each with a session key and a CSRF secret to send as
+cookies, so load clients need no log-in round trip), one article for the readers to write on
+with ``rateable`` public claim notes by another reader, a public note to reply to, a private
+note, and (``--notes``) a second article with that many public notes. Settings come from the
+environment, as for ``manage.py``; the database must be migrated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import secrets
+import string
+
+ARTICLE_BODY = """\
+The river authority said on Thursday that the new weir at Halden Mill had cut peak flows \
+downstream by a fifth during the March storms, the first full season since it opened.
+
+“We designed it for a once-in-fifty-years flood, and it held through two storms in a week,” \
+the authority's chief engineer, Ruth Amsel, told reporters at the site.
+
+Farmers upstream dispute the figures. They say the weir keeps water on their fields for days \
+longer than before, and that compensation promised in 2024 has not been paid.
+
+The authority has commissioned an independent review, due in the autumn, and says it will \
+publish the gauge readings from every station on the river by the end of the month.
+"""
+
+WORDS = [
+    "river",
+    "weir",
+    "flood",
+    "gauge",
+    "storm",
+    "field",
+    "farmer",
+    "review",
+    "engineer",
+    "reading",
+    "station",
+    "season",
+]
+
+
+def csrf_secret() -> str:
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(32))
+
+
+def signed_in(user) -> dict[str, str]:
+    """A database session for user, as the log-in view would create it."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return {"username": user.username, "session": session.session_key, "csrf": csrf_secret()}
+
+
+def long_body(words: int, rng: random.Random) -> str:
+    paragraphs, count = [], 0
+    while count < words:
+        length = rng.randint(40, 90)
+        paragraphs.append(" ".join(rng.choice(WORDS) for _ in range(length)).capitalize() + ".")
+        count += length
+    return "\n\n".join(paragraphs)
+
+
+def add_public_notes(article, authors, count: int, rng: random.Random) -> None:
+    """Many overlapping public notes at once (the create service limits a reader per minute)."""
+    from newsapp.annotations.models import Annotation
+    from newsapp.annotations.services import mark_annotations_changed
+    from newsapp.text.anchoring import selector_for
+    from newsapp.text.sanitize import render_note
+
+    text = article.body_text
+    note = "Context: the gauge readings are [published](https://example.org/gauges)."
+    html = render_note(note)
+    Annotation.objects.bulk_create(
+        Annotation(
+            article=article,
+            author=rng.choice(authors),
+            kind=rng.choice(["highlight", "note", "claim", "quote", "question"]),
+            note=note,
+            note_html=html,
+            visibility="public",
+            **selector_for(text, start, start + rng.randint(5, 300)),
+        )
+        for start in (rng.randrange(0, len(text) - 400) for _ in range(count))
+    )
+    mark_annotations_changed(article)
+
+
+def seed(*, readers: int, rateable: int, notes: int, source_url: str) -> dict:
+    from django.contrib.auth import get_user_model
+
+    from newsapp.annotations.models import Kind, Visibility
+    from newsapp.annotations.services import annotation_create
+    from newsapp.articles.services import article_import
+
+    rng = random.Random(1524)
+    users = get_user_model().objects
+    run = secrets.token_hex(3)
+    author = users.create_user(f"author-{run}", password=secrets.token_urlsafe(16))
+    article = article_import(
+        title=f"Weir cut flood peaks by a fifth, river authority says ({run})",
+        body=ARTICLE_BODY,
+        body_format="markdown",
+        source_url=source_url,
+    )
+    text = article.body_text
+    sentences = [part.strip() + "." for part in text.split(".") if len(part.strip()) > 20]
+
+    def annotate(exact: str, **fields):
+        start = text.index(exact)
+        return annotation_create(
+            article=article,
+            author=author,
+            exact=exact,
+            start=start,
+            end=start + len(exact),
+            **fields,
+        )
+
+    claims = []
+    for number in range(rateable):
+        exact = sentences[number % len(sentences)]
+        claims.append(
+            annotate(exact, kind=Kind.CLAIM, note=f"Context note {number}: see the gauge data.")
+        )
+    public_note = annotate(sentences[0], note="The weir opened last spring.")
+    private_note = annotate(
+        sentences[1], note="Private: check Amsel's figures.", visibility=Visibility.PRIVATE
+    )
+    result = {
+        "article": {"slug": article.slug, "url": article.get_absolute_url(), "exacts": sentences},
+        "author": signed_in(author),
+        "readers": [
+            signed_in(users.create_user(f"reader-{run}-{n}", password=secrets.token_urlsafe(16)))
+            for n in range(readers)
+        ],
+        "rateable": [note.public_id for note in claims],
+        "public_note": public_note.public_id,
+        "private_note": private_note.public_id,
+    }
+    if notes:
+        rng_article = article_import(
+            title=f"A long read with many notes ({run})",
+            body=long_body(3_000, rng),
+            body_format="markdown",
+        )
+        add_public_notes(rng_article, [author], notes, rng)
+        result["annotated"] = {"slug": rng_article.slug, "url": rng_article.get_absolute_url()}
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readers", type=int, default=20)
+    parser.add_argument("--rateable", type=int, default=20)
+    parser.add_argument("--notes", type=int, default=0)
+    parser.add_argument("--source-url", default="")
+    arguments = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsapp.settings")
+    import django
+
+    django.setup()
+    print(
+        json.dumps(
+            seed(
+                readers=arguments.readers,
+                rateable=arguments.rateable,
+                notes=arguments.notes,
+                source_url=arguments.source_url,
+            )
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

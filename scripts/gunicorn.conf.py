@@ -1,0 +1,31 @@
+"""Gunicorn settings for Gloss: `gunicorn -c scripts/gunicorn.conf.py newsapp.wsgi`.
+
+Every value can be overridden by the environment (or by gunicorn's own command-line flags).
+docs/deploy.md shows it under systemd behind nginx; the load runs and the test topology use it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: one request each at a time, so a slow request never starves the others of a
+# thread; two per core plus one is gunicorn's advice for a CPU-bound Django app.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# A request that takes longer than this is killed (and logged); nginx gives up a bit later.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then, so a slow leak can never grow for weeks.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+# The app writes one JSON line per request (newsapp.ops.logging); gunicorn logs only errors.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
+# The proxy on this host sets X-Forwarded-Proto; trust it from loopback only.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+proc_name = "gloss"

@@ -53,8 +53,9 @@ def csrf_secret() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(32))
 
 
-def signed_in(user) -> dict[str, str]:
-    """A database session for user, as the log-in view would create it."""
+def signed_in(user, password: str) -> dict[str, str]:
+    """A database session for user, as the log-in view would create it (and the password,
+    for tests that sign in through the form)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -63,7 +64,22 @@ def signed_in(user) -> dict[str, str]:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return {"username": user.username, "session": session.session_key, "csrf": csrf_secret()}
+    return {
+        "username": user.username,
+        "password": password,
+        "session": session.session_key,
+        "csrf": csrf_secret(),
+    }
+
+
+def make_reader(username: str, *, with_password: bool) -> tuple:
+    """A reader and their credentials; a usable password only when asked (hashing one takes
+    most of a second: sessions are enough for everything but signing in through the form)."""
+    from django.contrib.auth import get_user_model
+
+    password = secrets.token_urlsafe(12) if with_password else ""
+    user = get_user_model().objects.create_user(username, password=password or None)
+    return user, signed_in(user, password)
 
 
 def long_body(words: int, rng: random.Random) -> str:
@@ -100,17 +116,16 @@ def add_public_notes(article, authors, count: int, rng: random.Random) -> None:
     mark_annotations_changed(article)
 
 
-def seed(*, readers: int, rateable: int, notes: int, source_url: str) -> dict:
-    from django.contrib.auth import get_user_model
-
+def seed(
+    *, readers: int, rateable: int, notes: int, source_url: str, passwords: bool = False
+) -> dict:
     from newsapp.annotations.models import Kind, Visibility
     from newsapp.annotations.services import annotation_create
     from newsapp.articles.services import article_import
 
     rng = random.Random(1524)
-    users = get_user_model().objects
     run = secrets.token_hex(3)
-    author = users.create_user(f"author-{run}", password=secrets.token_urlsafe(16))
+    author, author_credentials = make_reader(f"author-{run}", with_password=passwords)
     article = article_import(
         title=f"Weir cut flood peaks by a fifth, river authority says ({run})",
         body=ARTICLE_BODY,
@@ -143,10 +158,9 @@ def seed(*, readers: int, rateable: int, notes: int, source_url: str) -> dict:
     )
     result = {
         "article": {"slug": article.slug, "url": article.get_absolute_url(), "exacts": sentences},
-        "author": signed_in(author),
+        "author": author_credentials,
         "readers": [
-            signed_in(users.create_user(f"reader-{run}-{n}", password=secrets.token_urlsafe(16)))
-            for n in range(readers)
+            make_reader(f"reader-{run}-{n}", with_password=passwords)[1] for n in range(readers)
         ],
         "rateable": [note.public_id for note in claims],
         "public_note": public_note.public_id,
@@ -169,6 +183,7 @@ def main() -> None:
     parser.add_argument("--rateable", type=int, default=20)
     parser.add_argument("--notes", type=int, default=0)
     parser.add_argument("--source-url", default="")
+    parser.add_argument("--passwords", action="store_true", help="give readers passwords")
     arguments = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsapp.settings")
     import django
@@ -181,6 +196,7 @@ def main() -> None:
                 rateable=arguments.rateable,
                 notes=arguments.notes,
                 source_url=arguments.source_url,
+                passwords=arguments.passwords,
             )
         )
     )

@@ -112,6 +112,13 @@ class Process:
         self.popen.wait(timeout=10)
 
 
+def wait_for_server(process: Process, timeout: float = 60) -> None:
+    wait_until(
+        lambda: http_status(f"http://127.0.0.1:{process.port}/healthz") == 200,
+        timeout=timeout, what=process.name, log=process.log, process=process.popen,
+    )  # fmt: skip
+
+
 @dataclass
 class Postgres:
     """A throwaway cluster; ``stop``/``start`` keep its data (for outage tests)."""
@@ -259,9 +266,17 @@ class Stack:
         return result.stdout
 
     def prepare(self, env: dict[str, str]) -> None:
-        self.manage(env, "migrate", "--no-input")
-        if not (self.folder / "static" / "staticfiles.json").exists():
-            self.manage(env, "collectstatic", "--no-input")
+        """Migrate and collect the static files, side by side (neither needs the other)."""
+        collect = subprocess.Popen(
+            [PYTHON, "manage.py", "collectstatic", "--no-input"], cwd=REPO, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            self.manage(env, "migrate", "--no-input")
+        finally:
+            _, errors = collect.communicate(timeout=300)
+        if collect.returncode != 0:
+            raise StackError(f"manage.py collectstatic failed:\n{errors[-3000:]}")
 
     def seed(self, env: dict[str, str], *args: str) -> dict:
         import json
@@ -285,8 +300,11 @@ class Stack:
         return process
 
     def gunicorn(
-        self, env: dict[str, str], *, workers: int = 2, name: str = "app", **settings: str
-    ) -> Process:
+        self, env: dict[str, str], *, workers: int = 2, name: str = "app", wait: bool = True,
+        **settings: str,
+    ) -> Process:  # fmt: skip
+        """A gunicorn app server with scripts/gunicorn.conf.py; ``wait=False`` returns at once
+        (start several, then ``wait_for_server`` each)."""
         port = free_port()
         server_env = env | {"GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
         server_env.update(settings)
@@ -296,10 +314,8 @@ class Stack:
             server_env,
             port,
         )
-        wait_until(
-            lambda: http_status(f"http://127.0.0.1:{port}/healthz") == 200,
-            timeout=60, what=name, log=process.log, process=process.popen,
-        )  # fmt: skip
+        if wait:
+            wait_for_server(process)
         return process
 
     def worker(self, env: dict[str, str], *, name: str = "worker") -> Process:
@@ -322,7 +338,18 @@ class Stack:
             )
         )
         process = self.spawn(
-            "nginx", ["nginx", "-c", str(config), "-p", str(folder), "-g", "daemon off;"], {}, port
+            "nginx",
+            [
+                shutil.which("nginx") or "/usr/sbin/nginx",
+                "-c",
+                str(config),
+                "-p",
+                str(folder),
+                "-g",
+                "daemon off;",
+            ],
+            dict(os.environ),
+            port,
         )
         wait_until(lambda: port_open(port), timeout=10, what="nginx", log=process.log,
                    process=process.popen)  # fmt: skip

@@ -98,18 +98,43 @@ class Process:
     def stop(self, timeout: float = 10.0) -> None:
         if not self.running:
             return
+        below = descendants(self.popen.pid)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.popen.pid, signal.SIGTERM)
         try:
             self.popen.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill()
+        for pid in below:  # anything that outlived its parent (left the group) goes too
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
     def kill(self) -> None:
-        """SIGKILL to the process and everything it started (a crash, as far as they know)."""
+        """SIGKILL to the process and everything it started, also children that left its
+        process group (RQ's work horses do): a crash, as far as any of them can tell."""
+        for pid in [*descendants(self.popen.pid), self.popen.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.popen.pid, signal.SIGKILL)
         self.popen.wait(timeout=10)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below pid (from /proc), children first."""
+    children: dict[int, list[int]] = {}
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.split("/")[2]))
+    found, pending = [], [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    return found
 
 
 def wait_for_server(process: Process, timeout: float = 60) -> None:

@@ -105,36 +105,49 @@ class Process:
             self.popen.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill()
-        for pid in below:  # anything that outlived its parent (left the group) goes too
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        kill_if_same(below)  # anything that outlived its parent (left the group) goes too
 
     def kill(self) -> None:
         """SIGKILL to the process and everything it started, also children that left its
         process group (RQ's work horses do): a crash, as far as any of them can tell."""
-        for pid in [*descendants(self.popen.pid), self.popen.pid]:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        kill_if_same(descendants(self.popen.pid))
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.popen.pid, signal.SIGKILL)
         self.popen.wait(timeout=10)
 
 
-def descendants(pid: int) -> list[int]:
-    """Every process below pid (from /proc), children first."""
-    children: dict[int, list[int]] = {}
-    for stat in glob.glob("/proc/[0-9]*/stat"):
-        try:
-            fields = Path(stat).read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.split("/")[2]))
+def _stat(pid: int) -> tuple[int, str] | None:
+    """(parent pid, start time) of a live process, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[1]), fields[19]
+
+
+def descendants(pid: int) -> list[tuple[int, str]]:
+    """Every process below pid as (pid, start time), children first."""
+    children: dict[int, list[tuple[int, str]]] = {}
+    for entry in glob.glob("/proc/[0-9]*"):
+        child = int(entry.rsplit("/", 1)[1])
+        stat = _stat(child)
+        if stat is not None:
+            children.setdefault(stat[0], []).append((child, stat[1]))
     found, pending = [], [pid]
     while pending:
         for child in children.get(pending.pop(), []):
             found.append(child)
-            pending.append(child)
+            pending.append(child[0])
     return found
+
+
+def kill_if_same(processes: list[tuple[int, str]]) -> None:
+    """SIGKILL each process that is still the one we saw (same pid and start time)."""
+    for pid, started in processes:
+        stat = _stat(pid)
+        if stat is not None and stat[1] == started:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def wait_for_server(process: Process, timeout: float = 60) -> None:

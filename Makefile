@@ -5,12 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test test-sqlite test-postgres lint format bench clean
+.PHONY: help run test test-sqlite test-postgres test-topology lint format bench loadtest clean
 
 help:
 	@echo "make run    set up (virtualenv, install, migrate, demo content) and serve http://127.0.0.1:8000"
 	@echo "make test   install what tests need, then lint and run the suite on SQLite and PostgreSQL"
 	@echo "make bench  print the performance and quality figures"
+	@echo "make loadtest  serve with gunicorn on PostgreSQL and measure requests per second (wrk)"
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -28,8 +29,9 @@ run: $(VENV)/.runtime-installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py loaddemo
 	@echo "Gloss is at http://127.0.0.1:8000 (sign up there to annotate). Ctrl-C stops it."
-	@# The task worker (imports by URL, checks for changes) runs beside the web server.
-	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@# The task worker (imports by URL, checks for changes) runs beside the web server, under
+	@# run_worker: it restarts the worker if it dies (and says so) and resends stuck jobs.
+	$(PY) manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver 127.0.0.1:8000
 
 lint: $(VENV)/.dev-installed
@@ -44,23 +46,36 @@ test: lint
 	scripts/ensure-test-system-deps
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-topology
 
 test-sqlite: $(VENV)/.dev-installed
 	@echo "== Test suite on SQLite =="
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || (echo "Model changes without a migration: run makemigrations" && exit 1)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -m "not live"
 
 test-postgres: $(VENV)/.dev-installed
 	@echo "== Test suite on PostgreSQL =="
-	scripts/with-postgres $(VENV)/bin/pytest
+	scripts/with-postgres $(VENV)/bin/pytest -m "not live"
 
+# Real processes: make run's SQLite setup under 20 concurrent writers, then two gunicorn
+# servers behind nginx on PostgreSQL and Redis with an RQ worker, and faults on them.
+test-topology: $(VENV)/.dev-installed
+	@echo "== Live servers: SQLite under concurrency, the topology and its faults =="
+	$(VENV)/bin/pytest -m live tests/ops
+
+# Every bench prints its figures even when an earlier one missed; the run fails at the end.
 bench: $(VENV)/.dev-installed
-	@# Every bench runs and prints all its figures; the target fails at the end if any missed.
 	@failed=""; for bench in bench/bench_*.py; do \
 		name=$$(basename $$bench .py); echo; echo "== $$name =="; \
 		$(PY) -m bench.$$name || failed="$$failed $$name"; \
 	done; \
-	if [ -n "$$failed" ]; then echo; echo "Missed targets in:$$failed"; exit 1; fi
+	if [ -n "$$failed" ]; then echo; echo "Benches that failed or missed a target:$$failed"; exit 1; fi
+
+# Bounded load runs on loopback (about 6 minutes): gunicorn with 2 workers on PostgreSQL,
+# wrk at 50 connections, figures beside targets; LOADTEST_SECONDS shortens each run.
+loadtest: $(VENV)/.dev-installed
+	scripts/ensure-test-system-deps
+	$(PY) -m bench.loadtest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis staticfiles

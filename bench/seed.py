@@ -5,8 +5,9 @@
 Makes ``readers`` signed-in readers (each with a session key and a CSRF secret to send as
 cookies, so load clients need no log-in round trip), one article for the readers to write on
 with ``rateable`` public claim notes by another reader, a public note to reply to, a private
-note, and (``--notes``) a second article with that many public notes. Settings come from the
-environment, as for ``manage.py``; the database must be migrated.
+note, and (``--notes``) a long article with that many public notes beside its bare twin (the
+same text, no notes). Settings come from the environment, as for ``manage.py``; the database
+must be migrated.
 """
 
 from __future__ import annotations
@@ -167,13 +168,14 @@ def seed(
         "private_note": private_note.public_id,
     }
     if notes:
-        rng_article = article_import(
-            title=f"A long read with many notes ({run})",
-            body=long_body(3_000, rng),
-            body_format="markdown",
-        )
-        add_public_notes(rng_article, [author], notes, rng)
-        result["annotated"] = {"slug": rng_article.slug, "url": rng_article.get_absolute_url()}
+        # Two articles with the same long text: one bare, one with `notes` public notes.
+        body = long_body(3_000, rng)
+        for key, count in (("bare", 0), ("annotated", notes)):
+            long_read = article_import(
+                title=f"A long read, {key} ({run})", body=body, body_format="markdown"
+            )
+            add_public_notes(long_read, [author], count, rng)
+            result[key] = {"slug": long_read.slug, "url": long_read.get_absolute_url()}
     return result
 
 

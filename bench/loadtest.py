@@ -45,6 +45,15 @@ class Run:
     p99_ms: float
     answers: dict
 
+    @classmethod
+    def failed(cls, name: str) -> Run:
+        """A line that could not be measured: no requests, counted as one error."""
+        answers = dict.fromkeys(
+            ("s2xx", "s3xx", "s429", "s4xx", "s5xx", "writes_sent", "connect_errors"), 0
+        )
+        answers |= {"read_errors": 0, "write_errors": 0, "timeouts": 0, "s5xx": 1}
+        return cls(name, 0, 0.0, 0.0, 0.0, answers)
+
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
@@ -100,8 +109,14 @@ def read_runs(base: str, seeded: dict) -> dict[str, Run]:
     }
     runs = {}
     for name, path in pages.items():
-        warm(base, path)
-        runs[name] = wrk(name, base, path)
+        try:
+            warm(base, path)
+            runs[name] = wrk(name, base, path)
+        except (RuntimeError, subprocess.TimeoutExpired) as error:
+            # Print every other line all the same; this one shows as failed.
+            print(f"  {name} FAILED: {error}", file=sys.stderr, flush=True)
+            runs[name] = Run.failed(name)
+            continue
         print(f"  measured {name}: {runs[name].rps:,.0f} req/s", file=sys.stderr, flush=True)
     return runs
 
@@ -185,10 +200,11 @@ def main() -> int:
             with psycopg.connect(database.url, autocommit=True) as connection:
                 return connection.execute(sql.format(mark="%s"), params).fetchone()[0]
 
-        pg_mix = write_mix(base, seeded, postgres_count, stack.folder)
+        pg_mix = measured_mix("PostgreSQL", lambda: write_mix(base, seeded, postgres_count,
+                                                             stack.folder))  # fmt: skip
         app.stop()
         worker.stop()
-        sqlite_mix = sqlite_write_mix(stack)
+        sqlite_mix = measured_mix("SQLite", lambda: sqlite_write_mix(stack))
 
     rows = build_rows(reads, pg_mix, sqlite_mix)
     print()
@@ -210,6 +226,14 @@ def main() -> int:
         )
     print(f"total time {time.monotonic() - started:.0f} s")
     return 0 if all(ok for *_, ok in rows) else 1
+
+
+def measured_mix(label: str, measure) -> WriteMix:
+    try:
+        return measure()
+    except (RuntimeError, subprocess.TimeoutExpired, OSError) as error:
+        print(f"  write mix on {label} FAILED: {error}", file=sys.stderr, flush=True)
+        return WriteMix(Run.failed("write mix"), 0, 0, 0)
 
 
 def sqlite_write_mix(stack: Stack) -> WriteMix:

@@ -124,7 +124,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # lock when a transaction starts, so two transactions never both read and then deadlock
     # on upgrading to write (which SQLite answers at once with "locked", whatever the wait).
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         "transaction_mode": "IMMEDIATE",
         "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
     }
@@ -140,8 +140,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 
 # Background work (fetching, extraction, re-anchoring) runs through Django's tasks framework.
-# `make run` starts `manage.py db_worker` beside the web server; set GLOSS_TASKS_IMMEDIATE=1
-# to run tasks inside the request instead (no worker needed).
+# `make run` starts `manage.py run_worker` (the database worker, supervised) beside the web
+# server; set GLOSS_TASKS_IMMEDIATE=1 to run tasks inside the request instead (no worker).
 # With REDIS_URL the queue is Redis (RQ through django-tasks-rq; `manage.py run_worker` starts
 # RQ's worker), on the next Redis database after the cache's so that clearing the cache never
 # drops queued work.
@@ -221,7 +221,6 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie; the token travels in hx-headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy, in development too so that a violation shows early: scripts and
 # styles only from our own files, or inline with this response's nonce; no eval, no plugins.

@@ -5,9 +5,10 @@
 Makes ``readers`` signed-in readers (each with a session key and a CSRF secret to send as
 cookies, so load clients need no log-in round trip), one article for the readers to write on
 with ``rateable`` public claim notes by another reader, a public note to reply to, a private
-note, and (``--notes``) a long article with that many public notes beside its bare twin (the
-same text, no notes). Settings come from the environment, as for ``manage.py``; the database
-must be migrated.
+note; for each ``--source-url`` an article "from the web" at that address (with a public and a
+private note) that "Check for changes" fetches; and (``--notes``) a long article with that many
+public notes beside its bare twin (the same text, no notes). Settings come from the
+environment, as for ``manage.py``; the database must be migrated.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def add_public_notes(article, authors, count: int, rng: random.Random) -> None:
 
 
 def seed(
-    *, readers: int, rateable: int, notes: int, source_url: str, passwords: bool = False
+    *, readers: int, rateable: int, notes: int, sources: list[str], passwords: int = 0
 ) -> dict:
     from newsapp.annotations.models import Kind, Visibility
     from newsapp.annotations.services import annotation_create
@@ -126,46 +127,57 @@ def seed(
 
     rng = random.Random(1524)
     run = secrets.token_hex(3)
-    author, author_credentials = make_reader(f"author-{run}", with_password=passwords)
-    article = article_import(
-        title=f"Weir cut flood peaks by a fifth, river authority says ({run})",
-        body=ARTICLE_BODY,
-        body_format="markdown",
-        source_url=source_url,
-    )
-    text = article.body_text
-    sentences = [part.strip() + "." for part in text.split(".") if len(part.strip()) > 20]
+    author, author_credentials = make_reader(f"author-{run}", with_password=passwords > 0)
 
-    def annotate(exact: str, **fields):
-        start = text.index(exact)
-        return annotation_create(
-            article=article,
-            author=author,
-            exact=exact,
-            start=start,
-            end=start + len(exact),
-            **fields,
-        )
+    def weir_article(title: str, source_url: str = ""):
+        article = article_import(
+            title=f"{title} ({run})", body=ARTICLE_BODY, body_format="markdown",
+            source_url=source_url,
+        )  # fmt: skip
+        text = article.body_text
+        sentences = [part.strip() + "." for part in text.split(".") if len(part.strip()) > 20]
 
-    claims = []
-    for number in range(rateable):
-        exact = sentences[number % len(sentences)]
-        claims.append(
-            annotate(exact, kind=Kind.CLAIM, note=f"Context note {number}: see the gauge data.")
+        def annotate(exact: str, **fields):
+            start = text.index(exact)
+            return annotation_create(
+                article=article, author=author, exact=exact, start=start,
+                end=start + len(exact), **fields,
+            )  # fmt: skip
+
+        public = annotate(sentences[0], note="The weir opened last spring.")
+        private = annotate(
+            sentences[1], note="Private: check Amsel's figures.", visibility=Visibility.PRIVATE
         )
-    public_note = annotate(sentences[0], note="The weir opened last spring.")
-    private_note = annotate(
-        sentences[1], note="Private: check Amsel's figures.", visibility=Visibility.PRIVATE
-    )
+        described = {
+            "slug": article.slug,
+            "url": article.get_absolute_url(),
+            "exacts": sentences,
+            "public_note": public.public_id,
+            "private_note": private.public_id,
+        }
+        return described, annotate
+
+    article, annotate = weir_article("Weir cut flood peaks by a fifth, river authority says")
+    sentences = article["exacts"]
+    claims = [
+        annotate(
+            sentences[number % len(sentences)],
+            kind=Kind.CLAIM,
+            note=f"Context note {number}: see the gauge data.",
+        )
+        for number in range(rateable)
+    ]
     result = {
-        "article": {"slug": article.slug, "url": article.get_absolute_url(), "exacts": sentences},
+        "article": article,
         "author": author_credentials,
         "readers": [
-            make_reader(f"reader-{run}-{n}", with_password=passwords)[1] for n in range(readers)
+            make_reader(f"reader-{run}-{n}", with_password=n < passwords)[1] for n in range(readers)
         ],
         "rateable": [note.public_id for note in claims],
-        "public_note": public_note.public_id,
-        "private_note": private_note.public_id,
+        "public_note": article["public_note"],
+        "private_note": article["private_note"],
+        # Articles "from the web" at the given addresses, each with a public and a private note.
+        "sourced": [weir_article(f"Weir story from {url}", url)[0] for url in sources],
     }
     if notes:
         # Two articles with the same long text: one bare, one with `notes` public notes.
@@ -184,8 +196,12 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument("--rateable", type=int, default=20)
     parser.add_argument("--notes", type=int, default=0)
-    parser.add_argument("--source-url", default="")
-    parser.add_argument("--passwords", action="store_true", help="give readers passwords")
+    parser.add_argument(
+        "--source-url", action="append", default=[], help="an article from this address (repeat)"
+    )
+    parser.add_argument(
+        "--passwords", type=int, default=0, help="give the first N readers (and the author) one"
+    )
     arguments = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsapp.settings")
     import django
@@ -197,7 +213,7 @@ def main() -> None:
                 readers=arguments.readers,
                 rateable=arguments.rateable,
                 notes=arguments.notes,
-                source_url=arguments.source_url,
+                sources=arguments.source_url,
                 passwords=arguments.passwords,
             )
         )

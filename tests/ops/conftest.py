@@ -91,6 +91,22 @@ def site() -> Iterator[LocalSite]:
         server.server_close()
 
 
+# Paths on the local site of the articles the topology tests check for changes, in order: the
+# refresh test, the Redis outage test, the worker-kill test. Each test serves what it needs.
+SOURCED_PATHS = ["/topology/refresh", "/faults/redis", "/faults/killed-worker"]
+# Readers in the seed: 0 has a password (signs in through the form) and writes across servers,
+# 2 and up write as traffic during the database outage (several: none nears the minute limit).
+READERS = 8
+
+
+@pytest.fixture(scope="package")
+def seeded(topology) -> dict:
+    """One seed for the whole package: starting Django for each test costs seconds."""
+    sources = [arg for path in SOURCED_PATHS for arg in ("--source-url", topology.site.url(path))]
+    return topology.seed("--readers", str(READERS), "--rateable", "3", "--passwords", "1",
+                         *sources)  # fmt: skip
+
+
 @pytest.fixture(scope="package")
 def topology(site) -> Iterator[Topology]:
     require_programs("redis-server", "nginx", "runuser")

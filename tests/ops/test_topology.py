@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tests.ops.conftest import SOURCED_PATHS
 from tests.ops.live import Reader
 from tests.webserver import SAMPLE_ARTICLE, article_page
 
@@ -21,8 +22,7 @@ def job_id_from(response: httpx.Response) -> int:
     return int(location.strip("/").split("/")[-1])
 
 
-def test_a_note_written_through_one_server_is_visible_through_the_other_at_once(topology):
-    seeded = topology.seed("--readers", "1", "--rateable", "0")
+def test_a_note_written_through_one_server_is_visible_through_the_other_at_once(topology, seeded):
     article = seeded["article"]
     second = Reader(topology.url(1))
     before = second.get(article["url"])  # server 2 has rendered (and cached) the page
@@ -39,8 +39,8 @@ def test_a_note_written_through_one_server_is_visible_through_the_other_at_once(
         assert note in Reader(topology.url()).get(article["url"]).text
 
 
-def test_a_reader_signed_in_through_one_server_is_signed_in_on_the_other(topology):
-    credentials = topology.seed("--readers", "1", "--rateable", "0", "--passwords")["readers"][0]
+def test_a_reader_signed_in_through_one_server_is_signed_in_on_the_other(topology, seeded):
+    credentials = seeded["readers"][0]  # the one with a password
     with httpx.Client(base_url=topology.url(0)) as first:
         csrf = first.get("/accounts/login/").cookies["csrftoken"]
         signed_in = first.post(
@@ -61,10 +61,10 @@ def test_a_reader_signed_in_through_one_server_is_signed_in_on_the_other(topolog
     assert credentials["username"] in my_notes.text
 
 
-def test_a_revision_refresh_queued_on_one_server_is_done_by_a_worker(topology):
-    source = topology.site.add("/topology/weir-story", article_page(**SAMPLE_ARTICLE))
-    seeded = topology.seed("--readers", "1", "--rateable", "0", "--source-url", source)
-    slug = seeded["article"]["slug"]
+def test_a_revision_refresh_queued_on_one_server_is_done_by_a_worker(topology, seeded):
+    article = seeded["sourced"][0]
+    topology.site.add(SOURCED_PATHS[0], article_page(**SAMPLE_ARTICLE))
+    slug = article["slug"]
     reader = seeded["readers"][0]
 
     queued = Reader(topology.url(0), reader).post(f"/articles/{slug}/check/", {})
@@ -73,12 +73,11 @@ def test_a_revision_refresh_queued_on_one_server_is_done_by_a_worker(topology):
     assert topology.wait_for_job(job_id) == ("done", "updated", 1)
     job_page = Reader(topology.url(1), reader).get(f"/jobs/{job_id}/")
     assert "Revision 2:" in job_page.text
-    article_page_after = Reader(topology.url(1)).get(seeded["article"]["url"])
+    article_page_after = Reader(topology.url(1)).get(article["url"])
     assert "ferry terminal on the north quay" in article_page_after.text
 
 
-def test_a_private_note_never_appears_through_either_server_to_anyone_else(topology):
-    seeded = topology.seed("--readers", "1", "--rateable", "0")
+def test_a_private_note_never_appears_through_either_server_to_anyone_else(topology, seeded):
     private, article = seeded["private_note"], seeded["article"]
     bases = [topology.url(0), topology.url(1), topology.url()]
     for base in bases:  # the author first: their pages are rendered and cached before others'

@@ -1,7 +1,4 @@
-"""A reader talking HTTP to a live server: a session cookie from bench.seed and its CSRF secret.
-
-PYTEST_DONT_REWRITE
-"""
+"""A reader talking HTTP to a live server: a session cookie from bench.seed and its CSRF secret."""
 
 from __future__ import annotations
 

@@ -96,7 +96,6 @@ def long_body(words: int, rng: random.Random) -> str:
 def add_public_notes(article, authors, count: int, rng: random.Random) -> None:
     """Many overlapping public notes at once (the create service limits a reader per minute)."""
     from newsapp.annotations.models import Annotation
-    from newsapp.annotations.services import mark_annotations_changed
     from newsapp.text.anchoring import selector_for
     from newsapp.text.sanitize import render_note
 
@@ -115,7 +114,7 @@ def add_public_notes(article, authors, count: int, rng: random.Random) -> None:
         )
         for start in (rng.randrange(0, len(text) - 400) for _ in range(count))
     )
-    mark_annotations_changed(article)
+    article.mark_annotations_changed()  # the reader's cached page is stale now
 
 
 def seed(

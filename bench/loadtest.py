@@ -6,8 +6,9 @@ Starts its own throwaway PostgreSQL (and a SQLite file for the write mix on the 
 default), seeds our own data (bench/seed.py: a long article bare and with 1,000 public notes,
 readers with sessions), then runs wrk for LOADTEST_SECONDS (30) per line and prints a table:
 requests per second, median and 99th percentile latency, errors, and the target beside each.
-Errors are 5xx answers, refused or dropped connections and timeouts; a 429 (a reader over
-the per-minute limit) is a refusal by design and is counted apart. The write mix checks that
+Errors are 5xx answers, timeouts (no answer within 10 s: t/o) and refused or dropped
+connections (conn); a 429 (a reader over the per-minute limit) is a refusal by design and is
+counted apart. The write mix checks that
 every note a 302 confirmed is in the database and nothing else is.
 """
 
@@ -160,15 +161,19 @@ def write_mix(base: str, seeded: dict, query, folder: Path) -> WriteMix:
 
 def print_table(rows: list[tuple[str, Run, str, bool]]) -> None:
     header = (
-        f"{'load':<38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  "
-        f"{'target':<46} verdict"
+        f"{'load':<38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'5xx':>5} {'t/o':>5}"
+        f" {'conn':>5}  {'target':<46} verdict"
     )
     print(header)
     print("-" * len(header))
     for name, run, target, ok in rows:
+        a = run.answers
+        dropped = a["connect_errors"] + a["read_errors"] + a["write_errors"]
+        # wrk reports no latency when no request finished in time.
+        p50, p99 = (f"{run.p50_ms:>8.1f}", f"{run.p99_ms:>8.1f}") if run.p50_ms else ("-", "-")
         print(
-            f"{name:<38} {run.rps:>8,.1f} {run.p50_ms:>8.1f} {run.p99_ms:>8.1f} {run.errors:>7}  "
-            f"{target:<46} {verdict(ok)}"
+            f"{name:<38} {run.rps:>8,.1f} {p50:>8} {p99:>8} {a['s5xx']:>5} {a['timeouts']:>5}"
+            f" {dropped:>5}  {target:<46} {verdict(ok)}"
         )
 
 

@@ -383,6 +383,8 @@ class Stack:
                 str(config),
                 "-p",
                 str(folder),
+                "-e",  # the startup error log too, not /var/log/nginx
+                str(folder / "error.log"),
                 "-g",
                 "daemon off;",
             ],

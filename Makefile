@@ -63,11 +63,14 @@ test-topology: $(VENV)/.dev-installed
 	@echo "== Live servers: SQLite under concurrency, the topology and its faults =="
 	$(VENV)/bin/pytest -m live tests/ops
 
-# Every bench prints its figures even when an earlier one missed; the run fails at the end.
+# Every bench prints its figures even when an earlier one missed; the run fails at the end if
+# any bench failed or printed a MISS.
 bench: $(VENV)/.dev-installed
-	@failed=""; for bench in bench/bench_*.py; do \
+	@failed=""; output=$$(mktemp); trap 'rm -f $$output' EXIT; \
+	for bench in bench/bench_*.py; do \
 		name=$$(basename $$bench .py); echo; echo "== $$name =="; \
-		$(PY) -m bench.$$name || failed="$$failed $$name"; \
+		$(PY) -m bench.$$name 2>&1 | tee $$output; status=$${PIPESTATUS[0]}; \
+		if [ $$status -ne 0 ] || grep -q MISS $$output; then failed="$$failed $$name"; fi; \
 	done; \
 	if [ -n "$$failed" ]; then echo; echo "Benches that failed or missed a target:$$failed"; exit 1; fi
 

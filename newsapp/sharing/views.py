@@ -33,14 +33,8 @@ from newsapp.text.fragments import text_fragment_url
 from newsapp.web import add_service_errors
 
 from .cards import CARD_SIZE, CardContent, card_cache_key, render_card
-from .exports import (
-    ImportReport,
-    annotations_import,
-    article_jsonld,
-    article_markdown,
-    reader_jsonld,
-    reader_markdown,
-)
+from .exports import article_jsonld, article_markdown, reader_jsonld, reader_markdown
+from .imports import ImportReport, annotations_import
 from .qr import qr_png, qr_svg
 from .w3c import MAX_IMPORT_BYTES, AnnotationImportError
 

@@ -11,14 +11,9 @@ from django.core.management import CommandError, call_command
 
 from newsapp.annotations.models import AnchorState, Annotation, Tag
 from newsapp.annotations.services import SourceInput
-from newsapp.sharing import exports
-from newsapp.sharing.exports import (
-    ImportReport,
-    annotations_import,
-    article_jsonld,
-    article_markdown,
-    reader_markdown,
-)
+from newsapp.sharing import imports
+from newsapp.sharing.exports import article_jsonld, article_markdown, reader_markdown
+from newsapp.sharing.imports import ImportReport, annotations_import
 from newsapp.sharing.w3c import ANNOTATION_CONTEXT, AnnotationImportError, parse_annotations
 from tests.factories import make_annotation, make_article, make_user
 from tests.sharing.test_w3c import CORRECT_DIRS, assertions, failures, sample_files
@@ -301,7 +296,7 @@ def test_unknown_visibility_is_refused(article, author):
 
 
 def test_too_many_annotations_are_refused(article, author, monkeypatch):
-    monkeypatch.setattr(exports, "MAX_IMPORT_ANNOTATIONS", 2)
+    monkeypatch.setattr(imports, "MAX_IMPORT_ANNOTATIONS", 2)
     upload = json.dumps([w3c("two"), w3c("car"), w3c("parks")])
     with pytest.raises(AnnotationImportError, match="at most 2"):
         annotations_import(article=article, author=author, data=upload)

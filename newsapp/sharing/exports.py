@@ -17,7 +17,8 @@ from newsapp.annotations.models import Annotation
 from newsapp.articles.models import Article
 
 from .markdown_export import annotations_to_markdown, escape_markdown
-from .w3c import ExportAnnotation, ExportSource, collection_jsonld
+from .w3c.model import ExportAnnotation, ExportSource
+from .w3c.presenter import collection_jsonld
 
 __all__ = [
     "article_export_annotations",

@@ -29,7 +29,8 @@ from newsapp.articles.models import Article
 from newsapp.text.anchoring import Anchor, locate_many, selector_for
 from newsapp.text.sanitize import render_note
 
-from .w3c import AnnotationImportError, ExportSource, ImportedAnnotation, parse_annotations
+from .w3c.model import AnnotationImportError, ExportSource, ImportedAnnotation
+from .w3c.parser import parse_annotations
 
 __all__ = [
     "MAX_IMPORT_ANNOTATIONS",

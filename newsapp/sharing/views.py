@@ -36,7 +36,8 @@ from .cards import CARD_SIZE, CardContent, card_cache_key, render_card
 from .exports import article_jsonld, article_markdown, reader_jsonld, reader_markdown
 from .imports import ImportReport, annotations_import
 from .qr import qr_png, qr_svg
-from .w3c import MAX_IMPORT_BYTES, AnnotationImportError
+from .w3c.model import AnnotationImportError
+from .w3c.parser import MAX_IMPORT_BYTES
 
 SHARED_MAX_AGE = 300  # seconds a shared cache may keep a public or unlisted card, QR or embed
 CACHE_TIMEOUT = 60 * 60 * 24 * 30  # rendered cards and original links are keyed by content

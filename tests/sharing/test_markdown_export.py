@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsapp.sharing.markdown_export import annotations_to_markdown, escape_markdown
-from newsapp.sharing.w3c import ExportAnnotation, ExportSource
+from newsapp.sharing.w3c.model import ExportAnnotation, ExportSource
 
 
 def make_annotation(**changes) -> ExportAnnotation:

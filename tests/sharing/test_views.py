@@ -15,7 +15,7 @@ from PIL import Image
 
 from newsapp.annotations.models import AnchorState, Annotation
 from newsapp.annotations.services import annotation_update
-from newsapp.sharing.w3c import MAX_IMPORT_BYTES
+from newsapp.sharing.w3c.parser import MAX_IMPORT_BYTES
 from newsapp.text.fragments import match_text_directive
 from tests.factories import make_annotation, make_article, make_user
 

@@ -1,8 +1,8 @@
 """Imports of annotations: W3C or Hypothesis JSON onto an article, and the report of what happened.
 
 The import service ``annotations_import`` parses with ``w3c.parse_annotations``, re-anchors every
-annotation on the article's canonical text with ``text.anchoring``, creates what anchors and
-keeps the rest as orphaned annotations, all in one transaction: an error anywhere writes nothing.
+annotation on the article's canonical text with ``text.anchoring``, and hands what anchors and
+the rest, as orphans, to ``annotations_bulk_create``, which writes all of them or nothing.
 """
 
 from __future__ import annotations
@@ -12,22 +12,21 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 
-from newsapp.annotations.models import AnchorState, Annotation, ContextSource, Tag, Visibility
+from newsapp.annotations.models import Annotation, Visibility
 from newsapp.annotations.services import (
     MAX_NOTE_CHARS,
     MAX_QUOTE_CHARS,
     MAX_SOURCES,
     MAX_TAGS,
+    NewAnnotation,
     SourceInput,
+    annotations_bulk_create,
     clean_sources,
     clean_tags,
 )
 from newsapp.articles.models import Article
 from newsapp.text.anchoring import Anchor, locate_many, selector_for
-from newsapp.text.sanitize import render_note
 
 from .w3c.model import AnnotationImportError, ExportSource, ImportedAnnotation
 from .w3c.parser import parse_annotations
@@ -158,10 +157,7 @@ def _short(text: str, limit: int = 80) -> str:
 @dataclass
 class _Planned:
     item: ImportedAnnotation
-    annotation: Annotation
-    method: str
-    tags: list[str]
-    sources: list[SourceInput]
+    new: NewAnnotation
     warnings: list[str]
 
 
@@ -246,7 +242,6 @@ def annotations_import(
             for item in parsed.annotations
         ),
     )
-    revision = article.revisions.order_by("-number").first()
     seen = {
         _dedupe_key(exact, start, note)
         for exact, start, note in Annotation.objects.alive()
@@ -260,8 +255,8 @@ def annotations_import(
         if refusal:
             report.skipped.append(SkippedRow(item.path, refusal))
             continue
-        annotation, method = _annotation_for(item, anchor, text)
-        key = _dedupe_key(annotation.exact, annotation.start, item.note_markdown)
+        where = _anchor_fields(item, anchor, text)
+        key = _dedupe_key(where["exact"], where["start"], item.note_markdown)
         if key in seen:
             report.skipped.append(
                 SkippedRow(item.path, "already on this article (same words and note)")
@@ -269,104 +264,47 @@ def annotations_import(
             continue
         seen.add(key)
         warnings: list[str] = []
-        note = item.note_markdown.strip()
-        annotation.article = article
-        annotation.author = author
-        annotation.kind = item.kind
-        annotation.note = note
-        annotation.note_html = render_note(note) if note else ""
-        annotation.visibility = visibility
-        annotation.revision = revision
-        planned.append(
-            _Planned(
-                item=item,
-                annotation=annotation,
-                method=method,
-                tags=_lenient_tags(item.tags, warnings),
-                sources=_lenient_sources(item.sources, warnings),
-                warnings=warnings,
-            )
+        new = NewAnnotation(
+            **where,
+            kind=item.kind,
+            note=item.note_markdown,
+            tags=_lenient_tags(item.tags, warnings),
+            sources=_lenient_sources(item.sources, warnings),
         )
+        planned.append(_Planned(item=item, new=new, warnings=warnings))
 
-    with transaction.atomic():
-        _write(article, planned)
-
-    for plan in planned:
+    created = annotations_bulk_create(
+        article=article, author=author, items=[plan.new for plan in planned], visibility=visibility
+    )
+    for plan, annotation in zip(planned, created, strict=True):
+        method = plan.new.anchor_method
         row = ImportedRow(
-            public_id=plan.annotation.public_id,
-            quote=_short(plan.annotation.exact, 200),
-            method=plan.method,
+            public_id=annotation.public_id,
+            quote=_short(annotation.exact, 200),
+            method=method,
             path=plan.item.path,
             warnings=tuple(plan.warnings),
         )
-        if plan.method in EXACT_METHODS:
+        if method in EXACT_METHODS:
             report.exact.append(row)
-        elif plan.method == "fuzzy":
+        elif method == "fuzzy":
             report.fuzzy.append(row)
         else:
             report.orphaned.append(row)
     return report
 
 
-def _annotation_for(
-    item: ImportedAnnotation, anchor: Anchor | None, text: str
-) -> tuple[Annotation, str]:
+def _anchor_fields(item: ImportedAnnotation, anchor: Anchor | None, text: str) -> dict[str, Any]:
+    """Where the annotation goes: the words found in ``text``, or as given for an orphan."""
     if anchor is not None:
-        selectors = selector_for(text, anchor.start, anchor.end)
-        return (
-            Annotation(anchor_state=AnchorState.ANCHORED, anchor_method=anchor.method, **selectors),
-            anchor.method,
-        )
+        return {"anchor_method": anchor.method, **selector_for(text, anchor.start, anchor.end)}
     # Orphaned: keep the words and context as they were given, for a later re-attachment.
     has_position = item.start is not None and item.end is not None and item.end >= item.start
-    return (
-        Annotation(
-            anchor_state=AnchorState.ORPHANED,
-            anchor_method="",
-            exact=item.exact,
-            prefix=item.prefix[-SELECTOR_CONTEXT_FIELD:],
-            suffix=item.suffix[:SELECTOR_CONTEXT_FIELD],
-            start=item.start if has_position else None,
-            end=item.end if has_position else None,
-        ),
-        "",
-    )
-
-
-def _write(article: Article, planned: list[_Planned]) -> None:
-    if not planned:
-        return
-    for plan in planned:
-        # Field checks only: foreign keys and uniqueness would cost a query per annotation.
-        plan.annotation.full_clean(
-            exclude=["article", "author", "revision", "parent"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-    created = Annotation.objects.bulk_create([plan.annotation for plan in planned])
-    names = sorted({name for plan in planned for name in plan.tags})
-    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-    Tag.objects.bulk_create(
-        [Tag(name=name) for name in names if name not in existing], ignore_conflicts=True
-    )
-    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-    Through = Annotation.tags.through
-    Through.objects.bulk_create(
-        Through(annotation_id=annotation.pk, tag_id=tags[name].pk)
-        for annotation, plan in zip(created, planned, strict=True)
-        for name in plan.tags
-    )
-    ContextSource.objects.bulk_create(
-        ContextSource(
-            annotation_id=annotation.pk,
-            url=source.url,
-            title=source.title,
-            excerpt=source.excerpt,
-            stance=source.stance,
-            position=position,
-        )
-        for annotation, plan in zip(created, planned, strict=True)
-        for position, source in enumerate(plan.sources)
-    )
-    # The reader caches its rendered body by this stamp.
-    Article.objects.filter(pk=article.pk).update(annotations_changed_at=timezone.now())
+    return {
+        "anchor_method": "",
+        "exact": item.exact,
+        "prefix": item.prefix[-SELECTOR_CONTEXT_FIELD:],
+        "suffix": item.suffix[:SELECTOR_CONTEXT_FIELD],
+        "start": item.start if has_position else None,
+        "end": item.end if has_position else None,
+    }

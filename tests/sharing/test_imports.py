@@ -7,6 +7,8 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from newsapp.annotations.models import AnchorState, Annotation, Tag
 from newsapp.sharing import imports
@@ -179,6 +181,33 @@ def test_fields_gloss_cannot_keep_are_reported_not_fatal(article, author):
     assert annotation.note_html == "<p>Kept note</p>"
     assert list(annotation.sources.values_list("url", flat=True)) == ["https://ok.example/"]
     assert annotation.tags.count() == 10
+
+
+def varied_upload(count: int, label: str) -> str:
+    """``count`` annotations, anchored and orphaned, each with a note, a new tag and a source."""
+    words = ["two car parks", "flood basins", "Monday", "buses", "words not in the article"]
+    items = []
+    for n in range(count):
+        item = w3c(words[n % len(words)])
+        item["body"] = [
+            {"type": "TextualBody", "value": f"{label} note {n}"},
+            {"type": "TextualBody", "value": f"{label} tag {n % 4}", "purpose": "tagging"},
+            {"type": "SpecificResource", "source": f"https://ok.example/{n}", "purpose": "linking"},
+        ]
+        items.append(item)
+    return json.dumps(items)
+
+
+def test_queries_of_an_import_do_not_grow_with_its_size(article, author):
+    counts = []
+    for size in (5, 60):
+        with CaptureQueriesContext(connection) as captured:
+            report = annotations_import(
+                article=article, author=author, data=varied_upload(size, f"Upload {size}")
+            )
+        assert report.created == size
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
 
 
 def test_imports_bump_the_readers_cache_stamp(article, author):

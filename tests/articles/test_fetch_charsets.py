@@ -70,7 +70,5 @@ def test_decode_body_order_and_fallbacks() -> None:
     assert decode_body("\u2019".encode("cp1252"), declared_charset="iso-8859-1")[1] == "\u2019"
     # Unknown labels are skipped.
     assert decode_body(text.encode(), declared_charset="x-no-such-charset")[1] == text
-    # Nothing declared, nothing detectable: still a string.
-    charset, decoded = decode_body(b"plain ascii")
-    assert decoded == "plain ascii"
-    assert charset
+    # Nothing declared: detection names the plainest charset that fits.
+    assert decode_body(b"plain ascii") == ("ascii", "plain ascii")

@@ -50,9 +50,10 @@ def test_import_onto_an_edited_article_moves_fuzzes_and_orphans(article, author)
     assert orphan.exact == "Residents 🌊 near the quay"
     assert orphan.note == "Which quay?"
     assert orphan.visibility == "public"
-    for annotation in by_kind.values():
-        if annotation.anchor_state == AnchorState.ANCHORED:
-            assert edited.body_text[annotation.start : annotation.end] == annotation.exact
+    anchored = [a for a in by_kind.values() if a.anchor_state == AnchorState.ANCHORED]
+    assert len(anchored) == 3
+    for annotation in anchored:
+        assert edited.body_text[annotation.start : annotation.end] == annotation.exact
 
 
 def test_an_edited_quote_anchors_fuzzily(article, author):

@@ -8,7 +8,7 @@ the rest, as orphans, to ``annotations_bulk_create``, which writes all of them o
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,6 +28,7 @@ from newsapp.annotations.services import (
 from newsapp.articles.models import Article
 from newsapp.text.anchoring import Anchor, locate_many, selector_for
 
+from .import_report import ImportedRow, ImportReport, SkippedRow, short_text
 from .w3c.model import AnnotationImportError, ExportSource, ImportedAnnotation
 from .w3c.parser import parse_annotations
 
@@ -45,115 +46,6 @@ SELECTOR_CONTEXT_FIELD = 64  # Annotation.prefix / suffix max_length
 EXACT_METHODS = ("position", "quote")
 
 
-@dataclass(frozen=True)
-class ImportedRow:
-    """One annotation the import created."""
-
-    public_id: str
-    quote: str
-    method: str  # "position", "quote" or "fuzzy"; "" when orphaned
-    path: str
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SkippedRow:
-    """An item of the upload that was not imported, and why."""
-
-    path: str
-    reason: str
-
-
-@dataclass
-class ImportReport:
-    article_slug: str
-    exact: list[ImportedRow] = field(default_factory=list)
-    fuzzy: list[ImportedRow] = field(default_factory=list)
-    orphaned: list[ImportedRow] = field(default_factory=list)
-    skipped: list[SkippedRow] = field(default_factory=list)
-    # Set when the row lists were shortened (to keep a session small): the full counts.
-    totals: dict[str, int] | None = None
-
-    @property
-    def counts(self) -> dict[str, int]:
-        if self.totals is not None:
-            return self.totals
-        return {
-            "exact": len(self.exact),
-            "fuzzy": len(self.fuzzy),
-            "orphaned": len(self.orphaned),
-            "skipped": len(self.skipped),
-        }
-
-    @property
-    def created(self) -> int:
-        counts = self.counts
-        return counts["exact"] + counts["fuzzy"] + counts["orphaned"]
-
-    @property
-    def shortened(self) -> bool:
-        return self.totals is not None and self.totals != {
-            "exact": len(self.exact),
-            "fuzzy": len(self.fuzzy),
-            "orphaned": len(self.orphaned),
-            "skipped": len(self.skipped),
-        }
-
-    def summary(self) -> str:
-        counts = self.counts
-        return (
-            f"Imported {self.created}: {counts['exact']} anchored exactly, "
-            f"{counts['fuzzy']} anchored fuzzily, {counts['orphaned']} orphaned; "
-            f"{counts['skipped']} skipped."
-        )
-
-    def lines(self) -> list[str]:
-        """The report as plain lines, for the management command."""
-        lines = [self.summary()]
-        for label, rows in (
-            ("exact", self.exact),
-            ("fuzzy", self.fuzzy),
-            ("orphaned", self.orphaned),
-        ):
-            for row in rows:
-                warnings = f" ({'; '.join(row.warnings)})" if row.warnings else ""
-                lines.append(f"{label:9} {row.public_id}  “{_short(row.quote)}”{warnings}")
-        for skipped in self.skipped:
-            lines.append(f"skipped   {skipped.path}: {skipped.reason}")
-        return lines
-
-    def to_dict(self, *, rows_per_group: int | None = None) -> dict[str, Any]:
-        """Plain data (for a session); ``rows_per_group`` keeps the first rows of each group."""
-        data = asdict(self)
-        data["totals"] = self.counts
-        if rows_per_group is not None:
-            for key in ("exact", "fuzzy", "orphaned", "skipped"):
-                data[key] = data[key][:rows_per_group]
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ImportReport:
-        def rows(key: str) -> list[ImportedRow]:
-            return [
-                ImportedRow(**{**row, "warnings": tuple(row.get("warnings", ()))})
-                for row in data.get(key, [])
-            ]
-
-        return cls(
-            article_slug=data["article_slug"],
-            exact=rows("exact"),
-            fuzzy=rows("fuzzy"),
-            orphaned=rows("orphaned"),
-            skipped=[SkippedRow(**row) for row in data.get("skipped", [])],
-            totals=data.get("totals"),
-        )
-
-
-def _short(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 @dataclass
 class _Planned:
     item: ImportedAnnotation
@@ -167,7 +59,7 @@ def _lenient_tags(raw: Iterable[str], warnings: list[str]) -> list[str]:
         try:
             cleaned = clean_tags([tag])
         except ValidationError:
-            warnings.append(f"tag “{_short(tag, 30)}” is too long and was left out")
+            warnings.append(f"tag “{short_text(tag, 30)}” is too long and was left out")
             continue
         tags.extend(t for t in cleaned if t not in tags)
     if len(tags) > MAX_TAGS:
@@ -185,7 +77,7 @@ def _lenient_sources(raw: Iterable[ExportSource], warnings: list[str]) -> list[S
         try:
             sources.extend(clean_sources([candidate]))
         except ValidationError:
-            warnings.append(f"source {_short(source.url, 60)} is not an http(s) link; left out")
+            warnings.append(f"source {short_text(source.url, 60)} is not an http(s) link; left out")
     if len(sources) > MAX_SOURCES:
         warnings.append(f"only the first {MAX_SOURCES} of {len(sources)} sources were kept")
         sources = sources[:MAX_SOURCES]
@@ -280,7 +172,7 @@ def annotations_import(
         method = plan.new.anchor_method
         row = ImportedRow(
             public_id=annotation.public_id,
-            quote=_short(annotation.exact, 200),
+            quote=short_text(annotation.exact, 200),
             method=method,
             path=plan.item.path,
             warnings=tuple(plan.warnings),

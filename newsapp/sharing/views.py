@@ -34,7 +34,8 @@ from newsapp.web import add_service_errors
 
 from .cards import CARD_SIZE, CardContent, card_cache_key, render_card
 from .exports import article_jsonld, article_markdown, reader_jsonld, reader_markdown
-from .imports import ImportReport, annotations_import
+from .import_report import ImportReport
+from .imports import annotations_import
 from .qr import qr_png, qr_svg
 from .w3c.model import AnnotationImportError
 from .w3c.parser import MAX_IMPORT_BYTES

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from newsapp.annotations.models import AnchorState, Annotation, Tag
 from newsapp.sharing import imports
-from newsapp.sharing.imports import ImportReport, annotations_import
+from newsapp.sharing.import_report import ImportReport
+from newsapp.sharing.imports import annotations_import
 from newsapp.sharing.w3c.model import AnnotationImportError
 from newsapp.sharing.w3c.parser import parse_annotations
 from tests.factories import make_annotation, make_article

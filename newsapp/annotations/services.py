@@ -5,6 +5,7 @@ shows it at once."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -25,6 +26,9 @@ MAX_SOURCES = 10
 MAX_TAGS = 10
 MAX_TAG_CHARS = 40
 MAX_SOURCE_TITLE_CHARS = 300
+MAX_SOURCE_URL_CHARS = 2000
+# Whitespace, C0 and C1 controls: never part of a link a reader can follow or copy.
+_URL_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 RATE_LIMIT_PER_MINUTE = 60
 
 
@@ -59,14 +63,7 @@ def clean_sources(sources: list[SourceInput]) -> list[SourceInput]:
         )
     cleaned = []
     for number, source in enumerate(sources, start=1):
-        url = source.url.strip()
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
-            raise ValidationError(
-                {"sources": f"Source {number}: the link must be a full http:// or https:// URL."}
-            )
-        if len(url) > 2000:
-            raise ValidationError({"sources": f"Source {number}: the link is too long."})
+        url = _checked_url(source.url.strip(), number)
         if source.stance not in Stance.values:
             raise ValidationError(
                 {"sources": f"Source {number}: choose supports, disputes or background."}
@@ -79,6 +76,28 @@ def clean_sources(sources: list[SourceInput]) -> list[SourceInput]:
         excerpt = clean_plain_text(source.excerpt).strip()[:1000]
         cleaned.append(SourceInput(url=url, title=title, stance=source.stance, excerpt=excerpt))
     return cleaned
+
+
+def _checked_url(url: str, number: int) -> str:
+    """An http(s) link with a host, no spaces or control characters, and a valid port."""
+    if len(url) > MAX_SOURCE_URL_CHARS:
+        raise ValidationError({"sources": f"Source {number}: the link is too long."})
+    if _URL_UNSAFE.search(url):
+        raise ValidationError(
+            {"sources": f"Source {number}: the link has spaces or control characters in it."}
+        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError when out of range)
+    except ValueError:
+        raise ValidationError(
+            {"sources": f"Source {number}: the link is not a valid web address."}
+        ) from None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        raise ValidationError(
+            {"sources": f"Source {number}: the link must be a full http:// or https:// URL."}
+        )
+    return url
 
 
 def validate_note(note: str) -> str:
@@ -243,7 +262,11 @@ class NewAnnotation:
 
 
 def annotations_bulk_create(
-    *, article, author, items: Sequence[NewAnnotation], visibility: str = Visibility.PRIVATE
+    *,
+    article,
+    author,
+    items: Sequence[NewAnnotation],
+    visibility: str = Visibility.PRIVATE,
 ) -> list[Annotation]:
     """Store many annotations on one article (an import), all or none; returned in order.
 

@@ -38,7 +38,7 @@ from .import_report import ImportReport
 from .imports import annotations_import
 from .qr import qr_png, qr_svg
 from .w3c.model import AnnotationImportError
-from .w3c.parser import MAX_IMPORT_BYTES
+from .w3c.reading import MAX_IMPORT_BYTES
 
 SHARED_MAX_AGE = 300  # seconds a shared cache may keep a public or unlisted card, QR or embed
 CACHE_TIMEOUT = 60 * 60 * 24 * 30  # rendered cards and original links are keyed by content

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from newsapp.annotations.models import AnchorState, Annotation
-from newsapp.sharing.w3c.parser import MAX_IMPORT_BYTES
+from newsapp.sharing.w3c.reading import MAX_IMPORT_BYTES
 from tests.sharing.view_support import (
     HTMX,
     NS,

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from newsapp.sharing.w3c.model import AnnotationImportError, ExportSource
-from newsapp.sharing.w3c.parser import MAX_IMPORT_BYTES, parse_annotations
+from newsapp.sharing.w3c.parser import parse_annotations
 from newsapp.sharing.w3c.presenter import to_jsonld
+from newsapp.sharing.w3c.reading import MAX_IMPORT_BYTES
 from tests.sharing.w3c_support import (
     CORRECT_DIRS,
     INCORRECT_DIRS,
@@ -294,7 +295,7 @@ def test_non_utf8_and_non_json_constants_are_refused():
         parse_annotations(b'{"rows": ["\xff"]}')
     with pytest.raises(AnnotationImportError, match="malformed JSON"):
         parse_annotations('{"total": NaN, "rows": []}')
-    with pytest.raises(AnnotationImportError, match="nested too deeply"):
+    with pytest.raises(AnnotationImportError, match=r"^\$(\[0\]){64}: nested more than 64"):
         parse_annotations("[" * 100_000 + "]" * 100_000)
 
 
@@ -307,3 +308,31 @@ def test_imported_annotations_are_frozen():
     (annotation,) = parse_annotations(json.dumps(hypothesis_row())).annotations
     with pytest.raises(dataclasses.FrozenInstanceError):
         annotation.exact = "changed"  # type: ignore[misc]
+
+
+# --- how many annotations one upload holds ----------------------------------------------------
+
+
+def test_a_list_longer_than_the_limit_is_refused_before_it_is_read():
+    with pytest.raises(AnnotationImportError) as caught:
+        parse_annotations(json.dumps([5] * 4), max_annotations=3)  # 5 is not an annotation
+    assert caught.value.path == "$"
+    assert caught.value.problem == "holds 4 items; one upload takes at most 3 annotations"
+
+
+def test_annotations_and_references_count_together_across_pages():
+    row = {"target": {"selector": {"type": "TextQuoteSelector", "exact": "words"}}}
+    page = {"type": "AnnotationPage", "items": ["urn:x:1", {**row, "type": "Annotation"}]}
+    collection = {"type": "AnnotationCollection", "first": page}
+    assert len(parse_annotations(json.dumps([collection]), max_annotations=2).skipped) == 1
+    with pytest.raises(AnnotationImportError) as caught:
+        parse_annotations(json.dumps([collection, collection]), max_annotations=3)
+    assert caught.value.path == "$[1].first.items[1]"
+    assert caught.value.problem == "more than 3 annotations; one upload takes at most 3"
+
+
+def test_a_long_uri_in_a_skip_reason_is_shortened():
+    collection = {"type": "AnnotationCollection", "first": "https://e.example/" + "p" * 5000}
+    (skipped,) = parse_annotations(json.dumps(collection)).skipped
+    assert len(skipped.reason) < 120
+    assert skipped.reason.startswith("the first page (https://e.example/ppp")

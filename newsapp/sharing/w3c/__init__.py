@@ -4,8 +4,9 @@
   plain records both directions share (``ExportAnnotation``, ``ImportedAnnotation``,
   ``ParsedImport``, ``AnnotationImportError``...).
 - ``presenter``: records -> JSON-LD (``to_jsonld``, ``page_jsonld``, ``collection_jsonld``).
-- ``parser``: W3C or Hypothesis JSON -> records (``parse_annotations``), with ``fields`` (JSON
-  paths, single-field checks) and ``selectors`` (targets, selectors, linked sources).
+- ``parser``: W3C or Hypothesis JSON -> records (``parse_annotations``), with ``reading``
+  (bounded JSON loading: size, UTF-8, depth, storable strings), ``fields`` (JSON paths,
+  single-field checks) and ``selectors`` (targets, selectors, linked sources).
 
 Pure Python, no Django: the sharing app maps these records to and from its models.
 """
@@ -24,13 +25,15 @@ from .model import (
     ParsedImport,
     SkippedAnnotation,
 )
-from .parser import MAX_IMPORT_BYTES, parse_annotations
+from .parser import parse_annotations
 from .presenter import collection_jsonld, page_jsonld, to_jsonld
+from .reading import MAX_DEPTH, MAX_IMPORT_BYTES
 
 __all__ = [
     "ANNOTATION_CONTEXT",
     "KINDS",
     "KIND_MOTIVATIONS",
+    "MAX_DEPTH",
     "MAX_IMPORT_BYTES",
     "STANCES",
     "AnnotationImportError",

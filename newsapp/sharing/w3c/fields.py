@@ -21,6 +21,11 @@ def child_path(path: str, key: str) -> str:
     return f"{path}.{key}" if IDENTIFIER.match(key) else f"{path}[{json.dumps(key)}]"
 
 
+def abbreviated(text: str, limit: int = 40) -> str:
+    """``text``, cut to ``limit`` characters with an ellipsis (for keys and URIs in messages)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def types_of(node: dict[str, Any], path: str) -> list[str]:
     value = node.get("type")
     if value is None:

@@ -9,10 +9,10 @@ returned as skipped, with the reason.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .fields import (
+    abbreviated,
     as_list,
     child_path,
     is_count,
@@ -34,6 +34,7 @@ from .model import (
     ParsedImport,
     SkippedAnnotation,
 )
+from .reading import load_json
 from .selectors import (
     find_selectors,
     resource_id,
@@ -42,61 +43,56 @@ from .selectors import (
     title_of,
 )
 
-__all__ = ["MAX_IMPORT_BYTES", "parse_annotations"]
+__all__ = ["MAX_ANNOTATIONS", "parse_annotations"]
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
+# Annotations (and references to them) one upload may hold: more than any reader annotates on
+# one article by hand, and a bound on the anchoring work an upload can ask for.
+MAX_ANNOTATIONS = 2000
 
 
-def parse_annotations(data: bytes | str) -> ParsedImport:
-    """Parse an upload of annotations; every text-targeting one is returned, the rest skipped."""
-    document = _load_json(data)
-    parser = _Parser()
+def parse_annotations(data: bytes | str, *, max_annotations: int = MAX_ANNOTATIONS) -> ParsedImport:
+    """Parse an upload of annotations; every text-targeting one is returned, the rest skipped.
+
+    More than ``max_annotations`` annotations and references, counted together, refuse the
+    upload at the first one too many (a list longer than that, before reading it).
+    """
+    document = load_json(data)
+    parser = _Parser(max_annotations)
     parser.container(document, "$")
     return ParsedImport(tuple(parser.annotations), tuple(parser.skipped))
 
 
-def _load_json(data: bytes | str) -> Any:
-    if isinstance(data, str):
-        size = len(data) if len(data) > MAX_IMPORT_BYTES else len(data.encode("utf-8"))
-    elif isinstance(data, bytes | bytearray):
-        size = len(data)
-    else:
-        raise AnnotationImportError("$", "expected JSON text as bytes or str")
-    if size > MAX_IMPORT_BYTES:
-        raise AnnotationImportError(
-            "$", f"input is {size:,} bytes; the limit is {MAX_IMPORT_BYTES:,} bytes"
-        )
-    if isinstance(data, bytes | bytearray):
-        try:
-            data = bytes(data).decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise AnnotationImportError(
-                "$", f"input is not UTF-8 text (bad byte at offset {error.start})"
-            ) from None
-    try:
-        return json.loads(data, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as error:
-        raise AnnotationImportError(
-            "$", f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}"
-        ) from None
-    except RecursionError:
-        raise AnnotationImportError("$", "JSON is nested too deeply") from None
-
-
-def _refuse_constant(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
-
-
 class _Parser:
-    def __init__(self) -> None:
+    def __init__(self, max_annotations: int) -> None:
         self.annotations: list[ImportedAnnotation] = []
         self.skipped: list[SkippedAnnotation] = []
+        self.max_annotations = max_annotations
+        self.counted = 0
 
     # containers
 
+    def listed(self, items: list[Any], path: str) -> list[Any]:
+        """``items`` if the upload may hold that many annotations; refused otherwise."""
+        if len(items) > self.max_annotations:
+            raise AnnotationImportError(
+                path,
+                f"holds {len(items):,} items; one upload takes at most "
+                f"{self.max_annotations:,} annotations",
+            )
+        return items
+
+    def count(self, path: str) -> None:
+        self.counted += 1
+        if self.counted > self.max_annotations:
+            raise AnnotationImportError(
+                path,
+                f"more than {self.max_annotations:,} annotations; one upload takes at most "
+                f"{self.max_annotations:,}",
+            )
+
     def container(self, node: Any, path: str) -> None:
         if isinstance(node, list):
-            for index, item in enumerate(node):
+            for index, item in enumerate(self.listed(node, path)):
                 self.item(item, f"{path}[{index}]")
         elif isinstance(node, dict):
             self.item(node, path)
@@ -137,7 +133,7 @@ class _Parser:
         rows_path = child_path(path, "rows")
         if not isinstance(rows, list):
             raise AnnotationImportError(rows_path, "expected a list of annotations")
-        for index, row in enumerate(rows):
+        for index, row in enumerate(self.listed(rows, rows_path)):
             row_path = f"{rows_path}[{index}]"
             if not isinstance(row, dict):
                 raise AnnotationImportError(row_path, "expected an annotation object")
@@ -151,7 +147,9 @@ class _Parser:
             return
         if isinstance(first, str):
             self.skipped.append(
-                SkippedAnnotation(first_path, f"the first page ({first}) is not embedded")
+                SkippedAnnotation(
+                    first_path, f"the first page ({abbreviated(first, 80)}) is not embedded"
+                )
             )
         elif isinstance(first, dict):
             self.page(first, first_path)
@@ -164,9 +162,10 @@ class _Parser:
         items = node.get("items")
         if not isinstance(items, list):
             raise AnnotationImportError(items_path, "expected a list of annotations")
-        for index, item in enumerate(items):
+        for index, item in enumerate(self.listed(items, items_path)):
             item_path = f"{items_path}[{index}]"
             if isinstance(item, str):
+                self.count(item_path)
                 self.skipped.append(
                     SkippedAnnotation(
                         item_path, "annotation is only referenced, not embedded", item
@@ -189,6 +188,7 @@ class _Parser:
     # one annotation
 
     def annotation(self, node: dict[str, Any], path: str, *, hypothesis: bool) -> None:
+        self.count(path)
         ident = self.identifier(node, path, hypothesis=hypothesis)
         if not hypothesis:
             self.context(node, path)

@@ -10,7 +10,7 @@ from newsapp.articles.models import Article
 from newsapp.sharing.imports import annotations_import
 from newsapp.sharing.management.commands.export_annotations import find_user
 from newsapp.sharing.w3c.model import AnnotationImportError
-from newsapp.sharing.w3c.parser import MAX_IMPORT_BYTES
+from newsapp.sharing.w3c.reading import MAX_IMPORT_BYTES
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ shows it at once."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -193,6 +193,7 @@ def annotations_bulk_create(
     author,
     items: Sequence[NewAnnotation],
     visibility: str = Visibility.PRIVATE,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Annotation]:
     """Store many annotations on one article (an import), all or none; returned in order.
 
@@ -200,6 +201,8 @@ def annotations_bulk_create(
     length), and an anchored one must hold its exact words at its offsets in the article's
     text. The writes take a fixed number of queries whatever the number of items: the
     annotations, the tags, their links, the sources and the reader's cache stamp.
+    ``progress``, if given, is called with the number of items checked so far before each
+    one (notes are rendered then): an exception it raises stops the call, nothing written.
     """
     if visibility not in Visibility.values:
         raise ValidationError({"visibility": "Choose private, unlisted or public."})
@@ -209,6 +212,8 @@ def annotations_bulk_create(
     rendered: dict[str, str] = {}  # imports repeat notes: render each one once
     annotations, tags, sources = [], [], []
     for number, item in enumerate(items, start=1):
+        if progress is not None:
+            progress(number - 1)
         try:
             annotation = _new_annotation(article.body_text, item, rendered)
             tags.append(clean_tags(list(item.tags)))

@@ -156,3 +156,23 @@ def test_nothing_to_create_writes_nothing(article, reader):
     with CaptureQueriesContext(connection) as captured:
         assert annotations_bulk_create(article=article, author=reader, items=[]) == []
     assert len(captured) == 0
+
+
+class Enough(Exception):
+    pass
+
+
+def test_progress_is_told_before_each_item_and_may_stop_the_call(article, reader):
+    told: list[int] = []
+
+    def progress(done: int) -> None:
+        told.append(done)
+        if done == 2:
+            raise Enough
+
+    with pytest.raises(Enough):
+        annotations_bulk_create(
+            article=article, author=reader, items=many(article, 5), progress=progress
+        )
+    assert told == [0, 1, 2]
+    assert not Annotation.objects.exists()

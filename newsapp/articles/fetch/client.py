@@ -92,6 +92,8 @@ def fetch_url(
     conditional and a 304 answer gives ``not_modified=True`` with an empty body.
     Raises FetchError (see its codes) for every failure.
     """
+    # Long: a dozen keyword options, and one loop over the hops whose every exit (redirect,
+    # answer, error, deadline) reads best in one place.
     own_client = client is None
     if client is None:
         client = build_client(
@@ -184,6 +186,8 @@ def _read_response(
     sent_etag: str | None,
     sent_last_modified: str | None,
 ) -> FetchResult:
+    # Long: each check of an answer (not modified, status, type, length, sniffing) in the
+    # order the bytes arrive; splitting it would pass the same eight values around.
     status = response.status_code
     final_url = str(response.request.url)
     etag = response.headers.get("ETag")

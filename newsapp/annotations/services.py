@@ -5,8 +5,8 @@ shows it at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,78 +14,24 @@ from django.utils import timezone
 
 from newsapp import ratelimit
 from newsapp.text.anchoring import locate, selector_for
-from newsapp.text.sanitize import clean_plain_text, render_note
+from newsapp.text.sanitize import render_note
 
-from .models import AnchorState, Annotation, ContextSource, Kind, Stance, Tag, Visibility
+from .models import AnchorState, Annotation, ContextSource, Kind, Tag, Visibility
+from .validation import (  # noqa: F401 (the limits are re-exported for forms and imports)
+    MAX_NOTE_CHARS,
+    MAX_QUOTE_CHARS,
+    MAX_SOURCE_TITLE_CHARS,
+    MAX_SOURCE_URL_CHARS,
+    MAX_SOURCES,
+    MAX_TAG_CHARS,
+    MAX_TAGS,
+    SourceInput,
+    clean_sources,
+    clean_tags,
+    validate_note,
+)
 
-MAX_NOTE_CHARS = 10_000
-MAX_QUOTE_CHARS = 5_000
-MAX_SOURCES = 10
-MAX_TAGS = 10
-MAX_TAG_CHARS = 40
-MAX_SOURCE_TITLE_CHARS = 300
 RATE_LIMIT_PER_MINUTE = 60
-
-
-@dataclass(frozen=True)
-class SourceInput:
-    url: str
-    title: str = ""
-    stance: str = Stance.BACKGROUND
-    excerpt: str = ""
-
-
-def clean_tags(raw_tags: list[str]) -> list[str]:
-    tags: list[str] = []
-    for raw in raw_tags:
-        tag = " ".join(clean_plain_text(raw).lower().split()).lstrip("#")
-        if not tag or tag in tags:
-            continue
-        if len(tag) > MAX_TAG_CHARS:
-            raise ValidationError(
-                {"tags": f"“{tag[:20]}…” is too long: tags are at most {MAX_TAG_CHARS} characters."}
-            )
-        tags.append(tag)
-    if len(tags) > MAX_TAGS:
-        raise ValidationError({"tags": f"Use at most {MAX_TAGS} tags ({len(tags)} given)."})
-    return tags
-
-
-def clean_sources(sources: list[SourceInput]) -> list[SourceInput]:
-    if len(sources) > MAX_SOURCES:
-        raise ValidationError(
-            {"sources": f"Attach at most {MAX_SOURCES} sources ({len(sources)} given)."}
-        )
-    cleaned = []
-    for number, source in enumerate(sources, start=1):
-        url = source.url.strip()
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
-            raise ValidationError(
-                {"sources": f"Source {number}: the link must be a full http:// or https:// URL."}
-            )
-        if len(url) > 2000:
-            raise ValidationError({"sources": f"Source {number}: the link is too long."})
-        if source.stance not in Stance.values:
-            raise ValidationError(
-                {"sources": f"Source {number}: choose supports, disputes or background."}
-            )
-        title = clean_plain_text(source.title).strip()
-        if len(title) > MAX_SOURCE_TITLE_CHARS:
-            raise ValidationError(
-                {"sources": f"Source {number}: the title is over {MAX_SOURCE_TITLE_CHARS} chars."}
-            )
-        excerpt = clean_plain_text(source.excerpt).strip()[:1000]
-        cleaned.append(SourceInput(url=url, title=title, stance=source.stance, excerpt=excerpt))
-    return cleaned
-
-
-def validate_note(note: str) -> str:
-    if len(note) > MAX_NOTE_CHARS:
-        raise ValidationError(
-            {"note": f"The note is {len(note):,} characters; the limit is {MAX_NOTE_CHARS:,}."}
-        )
-    return note.strip()
 
 
 def earlier_submission(author, submission_token: str) -> Annotation | None:
@@ -218,6 +164,153 @@ def _create(
             raise
         return existing
     return annotation
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewAnnotation:
+    """One annotation for ``annotations_bulk_create``, its anchor already decided.
+
+    ``anchor_method`` says how the words were found in the article ("position", "quote" or
+    "fuzzy"), or is "" for an orphan: words no longer in the article, kept as they were given
+    (with their old offsets, if any) so that their author can re-attach them.
+    """
+
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    start: int | None = None
+    end: int | None = None
+    anchor_method: str = "position"
+    kind: str = Kind.NOTE
+    note: str = ""
+    tags: Sequence[str] = ()
+    sources: Sequence[SourceInput] = ()
+
+
+def annotations_bulk_create(
+    *,
+    article,
+    author,
+    items: Sequence[NewAnnotation],
+    visibility: str = Visibility.PRIVATE,
+    progress: Callable[[int], None] | None = None,
+) -> list[Annotation]:
+    """Store many annotations on one article (an import), all or none; returned in order.
+
+    Each item passes the checks a single annotation does (kind, note, tags, sources, quote
+    length), and an anchored one must hold its exact words at its offsets in the article's
+    text. The writes take a fixed number of queries whatever the number of items: the
+    annotations, the tags, their links, the sources and the reader's cache stamp.
+    ``progress``, if given, is called with the number of items checked so far before each
+    one (notes are rendered then): an exception it raises stops the call, nothing written.
+    """
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": "Choose private, unlisted or public."})
+    if not items:
+        return []
+    revision = article.revisions.order_by("-number").first()
+    rendered: dict[str, str] = {}  # imports repeat notes: render each one once
+    annotations, tags, sources = [], [], []
+    for number, item in enumerate(items, start=1):
+        if progress is not None:
+            progress(number - 1)
+        try:
+            annotation = _new_annotation(article.body_text, item, rendered)
+            tags.append(clean_tags(list(item.tags)))
+            sources.append(clean_sources(list(item.sources)))
+        except ValidationError as error:
+            raise _numbered(error, number) from None
+        annotation.article, annotation.author, annotation.revision = article, author, revision
+        annotation.visibility = visibility
+        annotations.append(annotation)
+    with transaction.atomic():
+        created = Annotation.objects.bulk_create(annotations)
+        _bulk_tag(created, tags)
+        ContextSource.objects.bulk_create(
+            ContextSource(
+                annotation_id=annotation.pk,
+                url=source.url,
+                title=source.title,
+                excerpt=source.excerpt,
+                stance=source.stance,
+                position=position,
+            )
+            for annotation, listed in zip(created, sources, strict=True)
+            for position, source in enumerate(listed)
+        )
+        article.mark_annotations_changed()
+    return created
+
+
+def _new_annotation(text: str, item: NewAnnotation, rendered: dict[str, str]) -> Annotation:
+    if item.kind not in Kind.values:
+        raise ValidationError({"kind": "Choose highlight, note, question, claim or quote."})
+    if not item.exact.strip() or len(item.exact) > MAX_QUOTE_CHARS:
+        raise ValidationError({"exact": f"Give the words, at most {MAX_QUOTE_CHARS:,} characters."})
+    if item.anchor_method not in ("position", "quote", "fuzzy", ""):
+        raise ValidationError({"anchor_method": "Say how the words anchored, or '' if not."})
+    if (item.start is None) != (item.end is None):
+        raise ValidationError({"end": "Give both offsets or neither."})
+    anchored = item.anchor_method != ""
+    if anchored and not (
+        isinstance(item.start, int)
+        and item.end == item.start + len(item.exact)
+        and text.startswith(item.exact, item.start)
+    ):
+        raise ValidationError({"exact": "The words are not at the given place in the article."})
+    note = validate_note(item.note)
+    if note and note not in rendered:
+        rendered[note] = render_note(note)
+    annotation = Annotation(
+        exact=item.exact,
+        prefix=item.prefix,
+        suffix=item.suffix,
+        start=item.start,
+        end=item.end,
+        anchor_state=AnchorState.ANCHORED if anchored else AnchorState.ORPHANED,
+        anchor_method=item.anchor_method,
+        kind=item.kind,
+        note=note,
+        note_html=rendered.get(note, ""),
+    )
+    # Field checks only: foreign keys and uniqueness would cost a query per annotation.
+    annotation.full_clean(
+        exclude=["article", "author", "revision", "parent"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    if annotation.start is not None and annotation.end < annotation.start:
+        raise ValidationError({"end": "An annotation ends where it starts or later."})
+    return annotation
+
+
+def _bulk_tag(annotations: list[Annotation], tags: list[list[str]]) -> None:
+    names = sorted({name for listed in tags for name in listed})
+    if not names:
+        return
+    existing = set(Tag.objects.filter(name__in=names).values_list("name", flat=True))
+    Tag.objects.bulk_create(
+        [Tag(name=name) for name in names if name not in existing], ignore_conflicts=True
+    )
+    ids = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
+    Through = Annotation.tags.through
+    Through.objects.bulk_create(
+        Through(annotation_id=annotation.pk, tag_id=ids[name])
+        for annotation, listed in zip(annotations, tags, strict=True)
+        for name in listed
+    )
+
+
+def _numbered(error: ValidationError, number: int) -> ValidationError:
+    """The same error, its messages saying which of the items it is about."""
+    return ValidationError(
+        {
+            field: [f"Annotation {number}: {message}" for message in messages]
+            for field, messages in error.message_dict.items()
+        }
+        if hasattr(error, "error_dict")
+        else [f"Annotation {number}: {message}" for message in error.messages]
+    )
 
 
 def ensure_author(annotation: Annotation, user) -> None:

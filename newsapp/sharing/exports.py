@@ -1,55 +1,26 @@
-"""Exports and imports of annotations: Gloss's models <-> the pure W3C and Markdown formats.
+"""Exports of annotations: Gloss's models -> the pure W3C JSON-LD and Markdown formats.
 
-Reads go through ``Annotation.objects.visible_to`` (the one visibility rule). The import service
-``annotations_import`` parses with ``w3c.parse_annotations``, re-anchors every annotation on the
-article's canonical text with ``text.anchoring``, creates what anchors and keeps the rest as
-orphaned annotations, all in one transaction: an error anywhere writes nothing.
+Reads go through ``Annotation.objects.visible_to`` (the one visibility rule) and fetch what an
+export shows in a fixed number of queries.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
-from newsapp.annotations.models import AnchorState, Annotation, ContextSource, Tag, Visibility
-from newsapp.annotations.services import (
-    MAX_NOTE_CHARS,
-    MAX_QUOTE_CHARS,
-    MAX_SOURCES,
-    MAX_TAGS,
-    SourceInput,
-    clean_sources,
-    clean_tags,
-)
+from newsapp.annotations.models import Annotation
 from newsapp.articles.models import Article
-from newsapp.text.anchoring import Anchor, locate_many, selector_for
-from newsapp.text.sanitize import render_note
 
 from .markdown_export import annotations_to_markdown, escape_markdown
-from .w3c import (
-    AnnotationImportError,
-    ExportAnnotation,
-    ExportSource,
-    ImportedAnnotation,
-    collection_jsonld,
-    parse_annotations,
-)
+from .w3c.model import ExportAnnotation, ExportSource
+from .w3c.presenter import collection_jsonld
 
 __all__ = [
-    "MAX_IMPORT_ANNOTATIONS",
-    "ImportReport",
-    "ImportedRow",
-    "SkippedRow",
-    "annotations_import",
     "article_export_annotations",
     "article_jsonld",
     "article_markdown",
@@ -60,11 +31,6 @@ __all__ = [
     "reader_markdown",
 ]
 
-# More than any reader annotates by hand; bounds the anchoring work one upload can ask for.
-MAX_IMPORT_ANNOTATIONS = 2000
-SELECTOR_CONTEXT_FIELD = 64  # Annotation.prefix / suffix max_length
-EXACT_METHODS = ("position", "quote")
-
 
 def default_base_url() -> str:
     """Where the site lives, for absolute links made outside a request (management commands)."""
@@ -73,9 +39,6 @@ def default_base_url() -> str:
 
 def _absolute(base_url: str, path: str) -> str:
     return base_url.rstrip("/") + path
-
-
-# --- export ---------------------------------------------------------------------------------
 
 
 def _exportable(annotations: QuerySet) -> QuerySet:
@@ -197,332 +160,3 @@ def reader_markdown(user, *, base_url: str) -> str:
         )
         parts.append(f"#{heading}\n\n{_article_links(article, base_url)}\n\n{rest.rstrip()}")
     return "\n\n".join(parts) + "\n"
-
-
-# --- import ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportedRow:
-    """One annotation the import created."""
-
-    public_id: str
-    quote: str
-    method: str  # "position", "quote" or "fuzzy"; "" when orphaned
-    path: str
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SkippedRow:
-    """An item of the upload that was not imported, and why."""
-
-    path: str
-    reason: str
-
-
-@dataclass
-class ImportReport:
-    article_slug: str
-    exact: list[ImportedRow] = field(default_factory=list)
-    fuzzy: list[ImportedRow] = field(default_factory=list)
-    orphaned: list[ImportedRow] = field(default_factory=list)
-    skipped: list[SkippedRow] = field(default_factory=list)
-    # Set when the row lists were shortened (to keep a session small): the full counts.
-    totals: dict[str, int] | None = None
-
-    @property
-    def counts(self) -> dict[str, int]:
-        if self.totals is not None:
-            return self.totals
-        return {
-            "exact": len(self.exact),
-            "fuzzy": len(self.fuzzy),
-            "orphaned": len(self.orphaned),
-            "skipped": len(self.skipped),
-        }
-
-    @property
-    def created(self) -> int:
-        counts = self.counts
-        return counts["exact"] + counts["fuzzy"] + counts["orphaned"]
-
-    @property
-    def shortened(self) -> bool:
-        return self.totals is not None and self.totals != {
-            "exact": len(self.exact),
-            "fuzzy": len(self.fuzzy),
-            "orphaned": len(self.orphaned),
-            "skipped": len(self.skipped),
-        }
-
-    def summary(self) -> str:
-        counts = self.counts
-        return (
-            f"Imported {self.created}: {counts['exact']} anchored exactly, "
-            f"{counts['fuzzy']} anchored fuzzily, {counts['orphaned']} orphaned; "
-            f"{counts['skipped']} skipped."
-        )
-
-    def lines(self) -> list[str]:
-        """The report as plain lines, for the management command."""
-        lines = [self.summary()]
-        for label, rows in (
-            ("exact", self.exact),
-            ("fuzzy", self.fuzzy),
-            ("orphaned", self.orphaned),
-        ):
-            for row in rows:
-                warnings = f" ({'; '.join(row.warnings)})" if row.warnings else ""
-                lines.append(f"{label:9} {row.public_id}  “{_short(row.quote)}”{warnings}")
-        for skipped in self.skipped:
-            lines.append(f"skipped   {skipped.path}: {skipped.reason}")
-        return lines
-
-    def to_dict(self, *, rows_per_group: int | None = None) -> dict[str, Any]:
-        """Plain data (for a session); ``rows_per_group`` keeps the first rows of each group."""
-        data = asdict(self)
-        data["totals"] = self.counts
-        if rows_per_group is not None:
-            for key in ("exact", "fuzzy", "orphaned", "skipped"):
-                data[key] = data[key][:rows_per_group]
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ImportReport:
-        def rows(key: str) -> list[ImportedRow]:
-            return [
-                ImportedRow(**{**row, "warnings": tuple(row.get("warnings", ()))})
-                for row in data.get(key, [])
-            ]
-
-        return cls(
-            article_slug=data["article_slug"],
-            exact=rows("exact"),
-            fuzzy=rows("fuzzy"),
-            orphaned=rows("orphaned"),
-            skipped=[SkippedRow(**row) for row in data.get("skipped", [])],
-            totals=data.get("totals"),
-        )
-
-
-def _short(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-@dataclass
-class _Planned:
-    item: ImportedAnnotation
-    annotation: Annotation
-    method: str
-    tags: list[str]
-    sources: list[SourceInput]
-    warnings: list[str]
-
-
-def _lenient_tags(raw: Iterable[str], warnings: list[str]) -> list[str]:
-    tags: list[str] = []
-    for tag in raw:
-        try:
-            cleaned = clean_tags([tag])
-        except ValidationError:
-            warnings.append(f"tag “{_short(tag, 30)}” is too long and was left out")
-            continue
-        tags.extend(t for t in cleaned if t not in tags)
-    if len(tags) > MAX_TAGS:
-        warnings.append(f"only the first {MAX_TAGS} of {len(tags)} tags were kept")
-        tags = tags[:MAX_TAGS]
-    return tags
-
-
-def _lenient_sources(raw: Iterable[ExportSource], warnings: list[str]) -> list[SourceInput]:
-    sources: list[SourceInput] = []
-    for source in raw:
-        candidate = SourceInput(
-            url=source.url, title=source.title, stance=source.stance, excerpt=source.excerpt
-        )
-        try:
-            sources.extend(clean_sources([candidate]))
-        except ValidationError:
-            warnings.append(f"source {_short(source.url, 60)} is not an http(s) link; left out")
-    if len(sources) > MAX_SOURCES:
-        warnings.append(f"only the first {MAX_SOURCES} of {len(sources)} sources were kept")
-        sources = sources[:MAX_SOURCES]
-    return sources
-
-
-def _refusal(item: ImportedAnnotation) -> str | None:
-    if len(item.exact) > MAX_QUOTE_CHARS:
-        return f"the quote is {len(item.exact):,} characters; the limit is {MAX_QUOTE_CHARS:,}"
-    if len(item.note_markdown) > MAX_NOTE_CHARS:
-        return (
-            f"the note is {len(item.note_markdown):,} characters; the limit is {MAX_NOTE_CHARS:,}"
-        )
-    return None
-
-
-def _dedupe_key(exact: str, start: int | None, note: str) -> tuple[str, int | None, str]:
-    return (exact, start, note.strip())
-
-
-def annotations_import(
-    *, article: Article, author, data: bytes | str, visibility: str = Visibility.PRIVATE
-) -> ImportReport:
-    """Import W3C or Hypothesis JSON onto ``article`` as ``author``'s annotations.
-
-    Raises ``AnnotationImportError`` (with the JSON path of the first bad field) or
-    ``ValidationError`` and writes nothing when the upload is refused. Annotations whose words
-    are not found are kept as orphaned; items that cannot be annotations (no text target, a note
-    over the limit, already imported) are reported as skipped.
-    """
-    if visibility not in Visibility.values:
-        raise ValidationError({"visibility": "Choose private, unlisted or public."})
-    parsed = parse_annotations(data)
-    if len(parsed.annotations) > MAX_IMPORT_ANNOTATIONS:
-        raise AnnotationImportError(
-            "$",
-            f"the file holds {len(parsed.annotations):,} annotations; "
-            f"one import takes at most {MAX_IMPORT_ANNOTATIONS:,}",
-        )
-    report = ImportReport(article_slug=article.slug)
-    report.skipped.extend(SkippedRow(s.path, s.reason) for s in parsed.skipped)
-
-    text = article.body_text
-    anchors = locate_many(
-        text,
-        (
-            {
-                "exact": item.exact,
-                "prefix": item.prefix,
-                "suffix": item.suffix,
-                "start": item.start,
-                "end": item.end,
-            }
-            for item in parsed.annotations
-        ),
-    )
-    revision = article.revisions.order_by("-number").first()
-    seen = {
-        _dedupe_key(exact, start, note)
-        for exact, start, note in Annotation.objects.alive()
-        .filter(article=article, author=author)
-        .values_list("exact", "start", "note")
-    }
-
-    planned: list[_Planned] = []
-    for item, anchor in zip(parsed.annotations, anchors, strict=True):
-        refusal = _refusal(item)
-        if refusal:
-            report.skipped.append(SkippedRow(item.path, refusal))
-            continue
-        annotation, method = _annotation_for(item, anchor, text)
-        key = _dedupe_key(annotation.exact, annotation.start, item.note_markdown)
-        if key in seen:
-            report.skipped.append(
-                SkippedRow(item.path, "already on this article (same words and note)")
-            )
-            continue
-        seen.add(key)
-        warnings: list[str] = []
-        note = item.note_markdown.strip()
-        annotation.article = article
-        annotation.author = author
-        annotation.kind = item.kind
-        annotation.note = note
-        annotation.note_html = render_note(note) if note else ""
-        annotation.visibility = visibility
-        annotation.revision = revision
-        planned.append(
-            _Planned(
-                item=item,
-                annotation=annotation,
-                method=method,
-                tags=_lenient_tags(item.tags, warnings),
-                sources=_lenient_sources(item.sources, warnings),
-                warnings=warnings,
-            )
-        )
-
-    with transaction.atomic():
-        _write(article, planned)
-
-    for plan in planned:
-        row = ImportedRow(
-            public_id=plan.annotation.public_id,
-            quote=_short(plan.annotation.exact, 200),
-            method=plan.method,
-            path=plan.item.path,
-            warnings=tuple(plan.warnings),
-        )
-        if plan.method in EXACT_METHODS:
-            report.exact.append(row)
-        elif plan.method == "fuzzy":
-            report.fuzzy.append(row)
-        else:
-            report.orphaned.append(row)
-    return report
-
-
-def _annotation_for(
-    item: ImportedAnnotation, anchor: Anchor | None, text: str
-) -> tuple[Annotation, str]:
-    if anchor is not None:
-        selectors = selector_for(text, anchor.start, anchor.end)
-        return (
-            Annotation(anchor_state=AnchorState.ANCHORED, anchor_method=anchor.method, **selectors),
-            anchor.method,
-        )
-    # Orphaned: keep the words and context as they were given, for a later re-attachment.
-    has_position = item.start is not None and item.end is not None and item.end >= item.start
-    return (
-        Annotation(
-            anchor_state=AnchorState.ORPHANED,
-            anchor_method="",
-            exact=item.exact,
-            prefix=item.prefix[-SELECTOR_CONTEXT_FIELD:],
-            suffix=item.suffix[:SELECTOR_CONTEXT_FIELD],
-            start=item.start if has_position else None,
-            end=item.end if has_position else None,
-        ),
-        "",
-    )
-
-
-def _write(article: Article, planned: list[_Planned]) -> None:
-    if not planned:
-        return
-    for plan in planned:
-        # Field checks only: foreign keys and uniqueness would cost a query per annotation.
-        plan.annotation.full_clean(
-            exclude=["article", "author", "revision", "parent"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-    created = Annotation.objects.bulk_create([plan.annotation for plan in planned])
-    names = sorted({name for plan in planned for name in plan.tags})
-    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-    Tag.objects.bulk_create(
-        [Tag(name=name) for name in names if name not in existing], ignore_conflicts=True
-    )
-    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-    Through = Annotation.tags.through
-    Through.objects.bulk_create(
-        Through(annotation_id=annotation.pk, tag_id=tags[name].pk)
-        for annotation, plan in zip(created, planned, strict=True)
-        for name in plan.tags
-    )
-    ContextSource.objects.bulk_create(
-        ContextSource(
-            annotation_id=annotation.pk,
-            url=source.url,
-            title=source.title,
-            excerpt=source.excerpt,
-            stance=source.stance,
-            position=position,
-        )
-        for annotation, plan in zip(created, planned, strict=True)
-        for position, source in enumerate(plan.sources)
-    )
-    # The reader caches its rendered body by this stamp.
-    Article.objects.filter(pk=article.pk).update(annotations_changed_at=timezone.now())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from newsapp.sharing.w3c import ExportAnnotation
+from newsapp.sharing.w3c.model import ExportAnnotation
 
 __all__ = ["annotations_to_markdown", "escape_markdown"]
 

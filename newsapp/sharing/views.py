@@ -33,16 +33,12 @@ from newsapp.text.fragments import text_fragment_url
 from newsapp.web import add_service_errors
 
 from .cards import CARD_SIZE, CardContent, card_cache_key, render_card
-from .exports import (
-    ImportReport,
-    annotations_import,
-    article_jsonld,
-    article_markdown,
-    reader_jsonld,
-    reader_markdown,
-)
+from .exports import article_jsonld, article_markdown, reader_jsonld, reader_markdown
+from .import_report import ImportReport
+from .imports import annotations_import
 from .qr import qr_png, qr_svg
-from .w3c import MAX_IMPORT_BYTES, AnnotationImportError
+from .w3c.model import AnnotationImportError
+from .w3c.reading import MAX_IMPORT_BYTES
 
 SHARED_MAX_AGE = 300  # seconds a shared cache may keep a public or unlisted card, QR or embed
 CACHE_TIMEOUT = 60 * 60 * 24 * 30  # rendered cards and original links are keyed by content

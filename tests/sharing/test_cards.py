@@ -5,7 +5,7 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from newsapp.sharing import card_fonts, cards
 from newsapp.sharing.cards import CARD_SIZE, CardContent, card_cache_key, render_card
@@ -177,6 +177,25 @@ def test_unknown_kind_is_refused():
 def test_cards_are_set_in_the_packaged_faces(face, family):
     """The lookup finds the pinned font packages' files (else cards fall back to Pillow's face)."""
     assert card_fonts.font(face, 40).getname()[0] == family
+
+
+def test_quote_is_set_in_source_serif_and_the_title_in_inter(monkeypatch):
+    """The faces the card's font lookup finds in the packaged fonts, not a fallback."""
+    drawn: list[tuple[str, tuple[str, str]]] = []
+    draw_text = ImageDraw.ImageDraw.text
+
+    def recording(self, xy, text, *args, **kwargs):
+        if self.im.size == CARD_SIZE:  # not the glyph probes the lookup draws
+            drawn.append((text, kwargs["font"].getname()))
+        return draw_text(self, xy, text, *args, **kwargs)
+
+    monkeypatch.setattr(ImageDraw.ImageDraw, "text", recording)
+    render_card(HARBOUR)
+    faces = dict(drawn)
+    assert faces["“We will reopen the"] == ("Source Serif 4", "Regular")
+    assert faces["old harbour by spring.”"] == ("Source Serif 4", "Regular")
+    assert faces["Same promise as in 2029 — see the audit."] == ("Source Serif 4", "Italic")
+    assert faces[HARBOUR.article_title] == ("Inter", "Regular")
 
 
 def test_missing_font_packages_fall_back_gracefully(monkeypatch):

@@ -7,9 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newsapp.annotations.models import Visibility
 from newsapp.articles.models import Article
-from newsapp.sharing.exports import annotations_import
+from newsapp.sharing.imports import annotations_import
 from newsapp.sharing.management.commands.export_annotations import find_user
-from newsapp.sharing.w3c import MAX_IMPORT_BYTES, AnnotationImportError
+from newsapp.sharing.w3c.model import AnnotationImportError
+from newsapp.sharing.w3c.reading import MAX_IMPORT_BYTES
 
 
 class Command(BaseCommand):

@@ -7,6 +7,7 @@ import json
 import logging
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 from django.urls import reverse
@@ -56,6 +57,25 @@ def test_a_database_outage_answers_a_friendly_503_not_a_traceback(client, databa
     assert "Back in a moment" in html
     assert "Traceback" not in html
     assert "OperationalError" not in html
+
+
+def test_the_database_going_away_while_a_session_is_saved_is_a_503_not_a_400(client, monkeypatch):
+    # Django's own database sessions report this as "the session was deleted" (a 400),
+    # which blames the reader for our outage.
+    client.force_login(make_user())
+    article = make_article(body="Flood barriers went up along the quay overnight.")
+    client.raise_request_exception = False
+
+    def refused(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Session, "save", refused)
+    response = client.post(
+        reverse("annotations:create", args=[article.slug]),
+        {"exact": "Flood barriers", "kind": "note", "visibility": "private"},
+    )
+    assert response.status_code == 503
+    assert "Back in a moment" in response.content.decode()
 
 
 def test_other_server_errors_get_the_plain_500_page(client, monkeypatch):

@@ -6,7 +6,6 @@ shows it at once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,7 +13,10 @@ from django.utils import timezone
 
 from newsapp import ratelimit
 from newsapp.text.anchoring import locate, selector_for
+from newsapp.text.bidi import strip_bidi_controls
+from newsapp.text.budget import TooComplex
 from newsapp.text.sanitize import clean_plain_text, render_note
+from newsapp.text.url_parts import is_web_url
 
 from .models import AnchorState, Annotation, ContextSource, Kind, Stance, Tag, Visibility
 
@@ -59,8 +61,7 @@ def clean_sources(sources: list[SourceInput]) -> list[SourceInput]:
     cleaned = []
     for number, source in enumerate(sources, start=1):
         url = source.url.strip()
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        if not is_web_url(url):
             raise ValidationError(
                 {"sources": f"Source {number}: the link must be a full http:// or https:// URL."}
             )
@@ -81,11 +82,24 @@ def clean_sources(sources: list[SourceInput]) -> list[SourceInput]:
 
 
 def validate_note(note: str) -> str:
+    """The note as stored: within the size limit, trimmed, without bidi override controls
+    (they would make "gnp.exe" read "exe.png" wherever the Markdown itself is shown)."""
     if len(note) > MAX_NOTE_CHARS:
         raise ValidationError(
             {"note": f"The note is {len(note):,} characters; the limit is {MAX_NOTE_CHARS:,}."}
         )
-    return note.strip()
+    return strip_bidi_controls(note).strip()
+
+
+def note_html(note: str) -> str:
+    """A validated note's HTML (notes, replies and previews alike); its structure is within
+    the sanitiser's budget or the note is refused with the reason."""
+    if not note:
+        return ""
+    try:
+        return render_note(note)
+    except TooComplex as error:
+        raise ValidationError({"note": str(error)}) from error
 
 
 def earlier_submission(author, submission_token: str) -> Annotation | None:
@@ -198,7 +212,7 @@ def _create(
         author=author,
         kind=kind,
         note=note,
-        note_html=render_note(note) if note else "",
+        note_html=note_html(note),
         visibility=visibility,
         anchor_state=AnchorState.ANCHORED,
         anchor_method="position",
@@ -245,7 +259,7 @@ def annotation_update(
     tags = clean_tags(tags)
     sources = clean_sources(sources)
     annotation.note = note
-    annotation.note_html = render_note(note) if note else ""
+    annotation.note_html = note_html(note)
     annotation.kind = kind
     annotation.visibility = visibility
     annotation.save()
@@ -300,7 +314,7 @@ def reply_create(
             parent=parent,
             kind=Kind.NOTE,
             note=note,
-            note_html=render_note(note),
+            note_html=note_html(note),
             visibility=Visibility.PUBLIC,
             submission_token=submission_token,
         )

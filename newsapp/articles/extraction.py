@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from lxml import etree
@@ -24,6 +23,7 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.utils import load_html
 
 from newsapp.text.canonical_url import canonicalize_url
+from newsapp.text.url_parts import is_web_url, join_url, url_host
 
 _PUBLISHED_META = (
     "article:published_time",
@@ -341,8 +341,8 @@ def _language(tree: HtmlElement) -> str:
 def _absolute_http_url(base: str, candidate: str | None) -> str:
     if not candidate or not candidate.strip():
         return ""
-    absolute = urljoin(base, candidate.strip())
-    return absolute if urlsplit(absolute).scheme in ("http", "https") else ""
+    absolute = join_url(base, candidate.strip())
+    return absolute if absolute is not None and is_web_url(absolute) else ""
 
 
 def _lead_image(tree: HtmlElement, url: str, trafilatura_image: str | None) -> str:
@@ -374,8 +374,8 @@ def _canonical_url(tree: HtmlElement, url: str) -> str:
 
 def _same_site(first: str, second: str) -> bool:
     """Same host, or one a subdomain of the other (www.example.com and example.com)."""
-    host_a = (urlsplit(first).hostname or "").removeprefix("www.")
-    host_b = (urlsplit(second).hostname or "").removeprefix("www.")
+    host_a = url_host(first).removeprefix("www.")
+    host_b = url_host(second).removeprefix("www.")
     if not host_a or not host_b:
         return False
     return host_a == host_b or host_a.endswith("." + host_b) or host_b.endswith("." + host_a)

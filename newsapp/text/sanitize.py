@@ -22,7 +22,6 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from html import unescape as unescape_html
-from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
 
 import bleach
@@ -31,6 +30,7 @@ from newsapp.text import budget
 from newsapp.text.bidi import keep_bidi_controls_for_rtl, strip_bidi_controls
 from newsapp.text.commonmark import note_markdown
 from newsapp.text.linkify import find_links
+from newsapp.text.url_parts import join_url
 
 ARTICLE_TAGS = frozenset(
     {
@@ -373,7 +373,10 @@ def _clean_url(value: str, protocols: frozenset[str], *, base_url: str | None = 
     if not url:
         return None
     if _URL_SCHEME.match(url) is None and base_url:
-        url = urljoin(base_url, url)
+        joined = join_url(base_url, url)
+        if joined is None:
+            return None
+        url = joined
     scheme = _URL_SCHEME.match(url)
     if scheme is None or scheme.group(1).lower() not in protocols:
         return None

@@ -7,6 +7,7 @@ else the whole page (`render_htmx`). Both answers vary on the HX-Request header.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -56,6 +57,22 @@ def safe_next(request, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+def client_address(request) -> str:
+    """The address of the client, for counting what one client does (rate limits, sign-in
+    throttling). Behind `GLOSS_TRUSTED_PROXIES` reverse proxies, the address the outermost of
+    them saw, read from the right of X-Forwarded-For (what a client sends itself is further
+    left and never trusted); otherwise REMOTE_ADDR."""
+    proxies = getattr(settings, "GLOSS_TRUSTED_PROXIES", 0)
+    if proxies > 0:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies][:64]
+    return request.META.get("REMOTE_ADDR", "")[:64] or "unknown"
 
 
 def add_service_errors(form, error: ValidationError) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.core.exceptions import ValidationError
+
+from newsapp.text.sanitize import has_visible_characters
 
 
 class VisibleCharactersValidator:
@@ -12,12 +12,7 @@ class VisibleCharactersValidator:
     length rule; so would zero-width spaces)."""
 
     def validate(self, password: str, user=None) -> None:
-        visible = [
-            char
-            for char in password
-            if not char.isspace() and unicodedata.category(char) not in ("Cf", "Cc", "Zs")
-        ]
-        if not visible:
+        if not has_visible_characters(password):
             raise ValidationError(
                 "Your password can’t be only spaces or invisible characters.",
                 code="password_blank",

@@ -23,6 +23,7 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.utils import load_html
 
 from newsapp.text.canonical_url import canonicalize_url
+from newsapp.text.sanitize import clean_plain_text, has_visible_characters
 from newsapp.text.url_parts import is_web_url, join_url, url_host
 
 _PUBLISHED_META = (
@@ -152,7 +153,7 @@ def extract_article(
         inner_html = _escape_text(body_tree.text) + inner_html
 
     return ExtractedArticle(
-        title=_clean(document.title) or _clean(_first_text(tree, "//h1")),
+        title=_readable(document.title) or _readable(_first_text(tree, "//h1")),
         byline=_clean(document.author),
         published_at=_published_at(tree) or _date_only(document.date),
         language=_language(tree),
@@ -241,6 +242,13 @@ def _plain_text(root: etree._Element) -> str:
 
 def _clean(value: str | None) -> str:
     return " ".join(value.split()) if value else ""
+
+
+def _readable(title: str | None) -> str:
+    """A title with words in it, or "" (a <title> that is only markup, such as
+    `<title><b></b></title>`, is text to the parser but nothing once markup is removed)."""
+    title = _clean(title)
+    return title if has_visible_characters(clean_plain_text(title)) else ""
 
 
 def _first_text(tree: HtmlElement, xpath: str) -> str:

@@ -19,6 +19,7 @@ from lxml import etree
 from lxml.html import fragment_fromstring
 
 from newsapp.articles.fetch import FEED_TYPES, fetch_url
+from newsapp.text.bidi import strip_bidi_controls
 from newsapp.text.canonical_url import canonicalize_url
 from newsapp.text.url_parts import is_web_url, join_url, web_url_parts
 
@@ -181,9 +182,11 @@ def _to_datetime(value: struct_time | None) -> datetime | None:
 
 
 def _plain(markup: str) -> str:
-    """Text of a (feedparser-sanitised) HTML fragment, whitespace collapsed."""
+    """Text of a (feedparser-sanitised) HTML fragment, whitespace collapsed, without bidi
+    override controls (a feed's titles are shown as they are)."""
     if not markup or not markup.strip():
         return ""
+    markup = strip_bidi_controls(markup)
     if "<" not in markup and "&" not in markup:
         return " ".join(markup.split())
     try:

@@ -19,7 +19,7 @@ from newsapp.reader import layers
 from newsapp.text.budget import TooComplex
 from newsapp.text.canonical_url import canonicalize_url
 from newsapp.text.extract import canonical_text, markdown_to_html, text_to_html, word_count
-from newsapp.text.sanitize import clean_article_html, clean_plain_text
+from newsapp.text.sanitize import clean_article_html, clean_plain_text, has_visible_characters
 from newsapp.text.url_parts import is_web_url, url_host
 
 from .extraction import ExtractedArticle, ExtractionError, extract_article
@@ -82,6 +82,15 @@ def validate_source_url(url: str) -> None:
         )
 
 
+def readable_title(*candidates: str | None) -> str:
+    """The first candidate with readable text once markup is removed: a page whose <title> is
+    only markup falls back to its feed item's title (or the one given on the command line)."""
+    for candidate in candidates:
+        if candidate and has_visible_characters(clean_plain_text(candidate)):
+            return candidate
+    return ""
+
+
 def unique_slug(title: str) -> str:
     base = slugify(title, allow_unicode=False)[:300].strip("-") or "article"
     taken = set(
@@ -107,7 +116,7 @@ def prepare_body(*, title: str, body: str, body_format: str, source_url: str = "
     Raises ValidationError (with field names) when the input is refused.
     """
     title = clean_plain_text(title).strip()
-    if not title:
+    if not has_visible_characters(title):
         raise ValidationError({"title": "Give the article a title."})
     if len(title) > MAX_TITLE_CHARS:
         raise ValidationError(
@@ -288,7 +297,7 @@ def article_import_url(
     try:
         with transaction.atomic():
             article = article_import(
-                title=extracted.title or fallback_title,
+                title=readable_title(extracted.title, fallback_title),
                 body=one_block_per_line(extracted.body_html),
                 body_format=BodyFormat.HTML,
                 byline=extracted.byline,

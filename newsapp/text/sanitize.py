@@ -19,6 +19,7 @@ without a parser.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from html import unescape as unescape_html
@@ -82,6 +83,7 @@ _ANY_TAG = re.compile(r"<[^>]*>?")
 _URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _HTML_SPACE = " \t\n\f\r"
 _SPACE_RUN = re.compile(r"\s+")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 _MAX_CANONICAL_ROUNDS = 4
 MAX_DEPTH = 100  # deeper elements are unwrapped; no article needs more, parsers differ beyond
 
@@ -184,6 +186,15 @@ def clean_plain_text(value: str) -> str:
     except budget.TooComplex:
         text = unescape_html(_ANY_TAG.sub("", _UNSTABLE_CHARS.sub("", value)))
     return _SPACE_RUN.sub(" ", strip_bidi_controls(text)).strip()
+
+
+def has_visible_characters(text: str) -> bool:
+    """Whether `text` shows anything: not only spaces, controls and invisible format
+    characters (zero-width spaces, joiners, bidi controls)."""
+    return any(
+        not char.isspace() and unicodedata.category(char) not in _INVISIBLE_CATEGORIES
+        for char in text
+    )
 
 
 # --- the pipeline ------------------------------------------------------------------------------

@@ -50,9 +50,12 @@ def refusal(request, message: str, *, status: int, slot: str, back: str = "/"):
 
 
 def safe_next(request, fallback: str) -> str:
-    """The `next` the request names, if it stays on this site; else `fallback`."""
+    """The `next` the request names, if it is a path on this site; else `fallback`.
+
+    Only absolute paths: `redirect()` reads a bare word such as "000" as a view name to reverse
+    (a 500 when there is none), and a relative path would depend on where the form was."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -4,29 +4,19 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from newsapp.ratelimit import RateLimited
-from newsapp.web import client_address
+from newsapp.web import client_address, safe_next
 
 from . import throttle
 from .forms import SignUpForm, ThrottledAuthenticationForm
 
 
-def safe_next(request, fallback: str = "/") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
-        return redirect(safe_next(request))
+        return redirect(safe_next(request, "/"))
     form = SignUpForm(request.POST or None)
     context = {"form": form, "next": safe_next(request, "")}
     if request.method == "GET":
@@ -39,7 +29,7 @@ def signup(request):
                 user = form.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to Gloss, {user.username}.")
-            return redirect(safe_next(request))
+            return redirect(safe_next(request, "/"))
     except RateLimited as error:
         form.add_error(None, str(error))
         return render(request, "accounts/signup.html", context, status=429)

@@ -21,6 +21,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 NOT_FUZZED = {
     "admin": "Django's own admin: staff only, Django's code with Django's tests",
 }
+# Answers of 500 and above that are meant, by endpoint, with the reason.
+DELIBERATE_5XX = {
+    "sharing:oembed": {501: "the oEmbed spec's answer to a format the provider does not offer"},
+}
+
+
+def is_server_error(endpoint_name: str, status: int) -> bool:
+    return status >= 500 and status not in DELIBERATE_5XX.get(endpoint_name, {})
+
+
 LOOPBACK_SOURCE = "http://127.0.0.1:9/fuzz/story"  # refused by the fetch guard, never fetched
 PASSWORD = "a-long-test-password"  # tests.factories.make_user's
 

@@ -5,13 +5,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test test-sqlite test-postgres test-topology lint format bench loadtest clean
+.PHONY: help run test test-sqlite test-postgres test-topology lint format bench loadtest fuzz clean
 
 help:
 	@echo "make run    set up (virtualenv, install, migrate, demo content) and serve http://127.0.0.1:8000"
 	@echo "make test   install what tests need, then lint and run the suite on SQLite and PostgreSQL"
 	@echo "make bench  print the performance and quality figures"
 	@echo "make loadtest  serve with gunicorn on PostgreSQL and measure requests per second (wrk)"
+	@echo "make fuzz   a longer, freshly random fuzz of every endpoint (make test runs a bounded one)"
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -58,10 +59,11 @@ test-postgres: $(VENV)/.dev-installed
 	scripts/with-postgres $(VENV)/bin/pytest -m "not live"
 
 # Real processes: make run's SQLite setup under 20 concurrent writers, then two gunicorn
-# servers behind nginx on PostgreSQL and Redis with an RQ worker, and faults on them.
+# servers behind nginx on PostgreSQL and Redis with an RQ worker, and faults on them; and the
+# hostile-input run against gunicorn with DEBUG off (fuzzing, a concurrent burst).
 test-topology: $(VENV)/.dev-installed
-	@echo "== Live servers: SQLite under concurrency, the topology and its faults =="
-	$(VENV)/bin/pytest -m live tests/ops
+	@echo "== Live servers: SQLite under concurrency, the topology and its faults, hostile input =="
+	$(VENV)/bin/pytest -m live tests/ops tests/hostile
 
 # Every bench prints its figures even when an earlier one missed; the run fails at the end if
 # any bench failed or printed a MISS.
@@ -79,6 +81,11 @@ bench: $(VENV)/.dev-installed
 loadtest: $(VENV)/.dev-installed
 	scripts/ensure-test-system-deps
 	$(PY) -m bench.loadtest
+
+# A longer, freshly random fuzz than the bounded one in `make test` (tests/hostile).
+fuzz: $(VENV)/.dev-installed
+	GLOSS_FUZZ_RANDOM=1 GLOSS_FUZZ_EXAMPLES=60 GLOSS_LIVE_FUZZ_REQUESTS=3000 \
+		GLOSS_LIVE_FUZZ_SEED=$$RANDOM $(VENV)/bin/pytest tests/hostile -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis staticfiles

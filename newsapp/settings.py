@@ -136,7 +136,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "newsapp.accounts.validators.VisibleCharactersValidator"},
 ]
+# Rate limits and sign-in throttling count per client address: the REMOTE_ADDR, or behind this
+# many reverse proxies (nginx, a load balancer) the address they saw in X-Forwarded-For.
+GLOSS_TRUSTED_PROXIES = int(os.environ.get("GLOSS_TRUSTED_PROXIES", "0"))
 
 
 # Background work (fetching, extraction, re-anchoring) runs through Django's tasks framework.

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from newsapp.converters import IdConverter
+
+# Before the apps' URL modules are read: every database id in a URL is an `<id:…>`.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", include("newsapp.articles.urls")),

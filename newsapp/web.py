@@ -7,6 +7,7 @@ else the whole page (`render_htmx`). Both answers vary on the HX-Request header.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -49,13 +50,32 @@ def refusal(request, message: str, *, status: int, slot: str, back: str = "/"):
 
 
 def safe_next(request, fallback: str) -> str:
-    """The `next` the request names, if it stays on this site; else `fallback`."""
+    """The `next` the request names, if it is a path on this site; else `fallback`.
+
+    Only absolute paths: `redirect()` reads a bare word such as "000" as a view name to reverse
+    (a 500 when there is none), and a relative path would depend on where the form was."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
     return fallback
+
+
+def client_address(request) -> str:
+    """The address of the client, for counting what one client does (rate limits, sign-in
+    throttling). Behind `GLOSS_TRUSTED_PROXIES` reverse proxies, the address the outermost of
+    them saw, read from the right of X-Forwarded-For (what a client sends itself is further
+    left and never trusted); otherwise REMOTE_ADDR."""
+    proxies = getattr(settings, "GLOSS_TRUSTED_PROXIES", 0)
+    if proxies > 0:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies][:64]
+    return request.META.get("REMOTE_ADDR", "")[:64] or "unknown"
 
 
 def add_service_errors(form, error: ValidationError) -> None:

@@ -28,8 +28,8 @@ RANK = {
 # Helpers every app may use; they import no app themselves.
 SHARED = {"web", "ratelimit"}
 # The project's wiring: it may import everything, nothing imports it (but settings, which
-# Django code reads through django.conf).
-ROOT = {"settings", "urls", "wsgi", "asgi"}
+# Django code reads through django.conf). `converters` are the URL conf's path converters.
+ROOT = {"settings", "urls", "wsgi", "asgi", "converters"}
 
 
 def unit_of(module: str) -> str:

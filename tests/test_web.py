@@ -61,3 +61,9 @@ def test_safe_next_stays_on_this_site():
     assert safe_next(request(next="/articles/a/"), "/") == "/articles/a/"
     assert safe_next(request(next="https://evil.example/"), "/fallback/") == "/fallback/"
     assert safe_next(request(next="//evil.example/"), "/fallback/") == "/fallback/"
+
+
+@pytest.mark.parametrize("target", ["000000000", "library", "articles/a/", "?q=1", "#x", "/\\evil"])
+def test_safe_next_takes_only_absolute_paths(target):
+    # redirect() would try to reverse a bare word as a view name: a 500 before
+    assert safe_next(request(next=target), "/fallback/") == "/fallback/"

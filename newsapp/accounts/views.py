@@ -4,44 +4,48 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from .forms import SignUpForm
+from newsapp.ratelimit import RateLimited
+from newsapp.web import client_address, safe_next
 
-
-def safe_next(request, fallback: str = "/") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+from . import throttle
+from .forms import SignUpForm, ThrottledAuthenticationForm
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
-        return redirect(safe_next(request))
+        return redirect(safe_next(request, "/"))
     form = SignUpForm(request.POST or None)
-    if request.method == "POST":
+    context = {"form": form, "next": safe_next(request, "")}
+    if request.method == "GET":
+        return render(request, "accounts/signup.html", context)
+    client = client_address(request)
+    try:
+        throttle.signup_attempt(client)
         if form.is_valid():
-            user = form.save()
+            with throttle.signup_counted(client):
+                user = form.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to Gloss, {user.username}.")
-            return redirect(safe_next(request))
-        return render(
-            request,
-            "accounts/signup.html",
-            {"form": form, "next": safe_next(request, "")},
-            status=400,
-        )
-    return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")})
+            return redirect(safe_next(request, "/"))
+    except RateLimited as error:
+        form.add_error(None, str(error))
+        return render(request, "accounts/signup.html", context, status=429)
+    return render(request, "accounts/signup.html", context, status=400)
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    form_class = ThrottledAuthenticationForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+        return response
 
     def form_valid(self, form):
         messages.success(self.request, f"Signed in as {form.get_user().username}.")

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from newsapp import ratelimit
 from newsapp.text.anchoring import locate, selector_for
-from newsapp.text.sanitize import render_note
 
 from .models import AnchorState, Annotation, ContextSource, Kind, Tag, Visibility
 from .validation import (  # noqa: F401 (the limits are re-exported for forms and imports)
@@ -28,6 +27,7 @@ from .validation import (  # noqa: F401 (the limits are re-exported for forms an
     SourceInput,
     clean_sources,
     clean_tags,
+    note_html,
     validate_note,
 )
 
@@ -144,7 +144,7 @@ def _create(
         author=author,
         kind=kind,
         note=note,
-        note_html=render_note(note) if note else "",
+        note_html=note_html(note),
         visibility=visibility,
         anchor_state=AnchorState.ANCHORED,
         anchor_method="position",
@@ -260,7 +260,7 @@ def _new_annotation(text: str, item: NewAnnotation, rendered: dict[str, str]) ->
         raise ValidationError({"exact": "The words are not at the given place in the article."})
     note = validate_note(item.note)
     if note and note not in rendered:
-        rendered[note] = render_note(note)
+        rendered[note] = note_html(note)
     annotation = Annotation(
         exact=item.exact,
         prefix=item.prefix,
@@ -338,7 +338,7 @@ def annotation_update(
     tags = clean_tags(tags)
     sources = clean_sources(sources)
     annotation.note = note
-    annotation.note_html = render_note(note) if note else ""
+    annotation.note_html = note_html(note)
     annotation.kind = kind
     annotation.visibility = visibility
     annotation.save()
@@ -393,7 +393,7 @@ def reply_create(
             parent=parent,
             kind=Kind.NOTE,
             note=note,
-            note_html=render_note(note),
+            note_html=note_html(note),
             visibility=Visibility.PUBLIC,
             submission_token=submission_token,
         )

@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 
-from newsapp.text.sanitize import clean_plain_text
+from newsapp.text.bidi import strip_bidi_controls
+from newsapp.text.budget import TooComplex
+from newsapp.text.sanitize import clean_plain_text, render_note
 
 from .models import Stance
 
@@ -96,8 +98,21 @@ def _checked_url(url: str, number: int) -> str:
 
 
 def validate_note(note: str) -> str:
+    """The note as stored: within the size limit, trimmed, without bidi override controls
+    (they would make "gnp.exe" read "exe.png" wherever the Markdown itself is shown)."""
     if len(note) > MAX_NOTE_CHARS:
         raise ValidationError(
             {"note": f"The note is {len(note):,} characters; the limit is {MAX_NOTE_CHARS:,}."}
         )
-    return note.strip()
+    return strip_bidi_controls(note).strip()
+
+
+def note_html(note: str) -> str:
+    """A validated note's HTML (notes, replies and previews alike); its structure is within
+    the sanitiser's budget or the note is refused with the reason."""
+    if not note:
+        return ""
+    try:
+        return render_note(note)
+    except TooComplex as error:
+        raise ValidationError({"note": str(error)}) from error

@@ -8,10 +8,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from newsapp import ratelimit
 from newsapp.articles.models import Article
 from newsapp.ratelimit import RateLimited
 from newsapp.reader.page import ReaderPage, reader_context
-from newsapp.text.sanitize import render_note
 from newsapp.web import add_service_errors, render_htmx
 
 from . import reanchor, services
@@ -21,6 +21,7 @@ from .layer import REMEMBERED_VISIBILITY, ReaderNotes, notes_page_number
 from .models import Annotation, Kind
 
 MY_NOTES_PER_PAGE = 50
+PREVIEWS_PER_MINUTE = 120
 
 
 def render_changed(request, article, *, toast="", undo=None):
@@ -125,11 +126,28 @@ def annotation_create(request, slug: str):
     )
 
 
+@login_required
 @require_POST
 def note_preview(request):
-    note = request.POST.get("note", "")[: services.MAX_NOTE_CHARS]
-    context = {"preview_html": render_note(note)}
-    return render(request, "annotations/_fragments.html#preview", context)
+    """The note as it will look, under the rules of saving it: the same size and structure
+    limits (400 with the reason), and a per-reader rate (each preview costs a render)."""
+    status = 200
+    context = {"preview_html": ""}
+    try:
+        ratelimit.hit(
+            "preview",
+            request.user.pk,
+            limit=PREVIEWS_PER_MINUTE,
+            message="That is a lot of previews in a minute; wait a moment and try again.",
+        )
+        context["preview_html"] = services.note_html(
+            services.validate_note(request.POST.get("note", ""))
+        )
+    except RateLimited as error:
+        context["preview_error"], status = str(error), 429
+    except ValidationError as error:
+        context["preview_error"], status = " ".join(error.messages), 400
+    return render(request, "annotations/_fragments.html#preview", context, status=status)
 
 
 @login_required

@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from lxml import etree
@@ -24,6 +23,8 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.utils import load_html
 
 from newsapp.text.canonical_url import canonicalize_url
+from newsapp.text.sanitize import clean_plain_text, has_visible_characters
+from newsapp.text.url_parts import is_web_url, join_url, url_host
 
 _PUBLISHED_META = (
     "article:published_time",
@@ -152,7 +153,7 @@ def extract_article(
         inner_html = _escape_text(body_tree.text) + inner_html
 
     return ExtractedArticle(
-        title=_clean(document.title) or _clean(_first_text(tree, "//h1")),
+        title=_readable(document.title) or _readable(_first_text(tree, "//h1")),
         byline=_clean(document.author),
         published_at=_published_at(tree) or _date_only(document.date),
         language=_language(tree),
@@ -241,6 +242,13 @@ def _plain_text(root: etree._Element) -> str:
 
 def _clean(value: str | None) -> str:
     return " ".join(value.split()) if value else ""
+
+
+def _readable(title: str | None) -> str:
+    """A title with words in it, or "" (a <title> that is only markup, such as
+    `<title><b></b></title>`, is text to the parser but nothing once markup is removed)."""
+    title = _clean(title)
+    return title if has_visible_characters(clean_plain_text(title)) else ""
 
 
 def _first_text(tree: HtmlElement, xpath: str) -> str:
@@ -341,8 +349,8 @@ def _language(tree: HtmlElement) -> str:
 def _absolute_http_url(base: str, candidate: str | None) -> str:
     if not candidate or not candidate.strip():
         return ""
-    absolute = urljoin(base, candidate.strip())
-    return absolute if urlsplit(absolute).scheme in ("http", "https") else ""
+    absolute = join_url(base, candidate.strip())
+    return absolute if absolute is not None and is_web_url(absolute) else ""
 
 
 def _lead_image(tree: HtmlElement, url: str, trafilatura_image: str | None) -> str:
@@ -374,8 +382,8 @@ def _canonical_url(tree: HtmlElement, url: str) -> str:
 
 def _same_site(first: str, second: str) -> bool:
     """Same host, or one a subdomain of the other (www.example.com and example.com)."""
-    host_a = (urlsplit(first).hostname or "").removeprefix("www.")
-    host_b = (urlsplit(second).hostname or "").removeprefix("www.")
+    host_a = url_host(first).removeprefix("www.")
+    host_b = url_host(second).removeprefix("www.")
     if not host_a or not host_b:
         return False
     return host_a == host_b or host_a.endswith("." + host_b) or host_b.endswith("." + host_a)

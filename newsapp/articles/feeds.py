@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from time import struct_time
-from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import httpx
@@ -20,7 +19,9 @@ from lxml import etree
 from lxml.html import fragment_fromstring
 
 from newsapp.articles.fetch import FEED_TYPES, fetch_url
+from newsapp.text.bidi import strip_bidi_controls
 from newsapp.text.canonical_url import canonicalize_url
+from newsapp.text.url_parts import is_web_url, join_url, web_url_parts
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
 _HARMLESS_PROBLEMS = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
@@ -154,8 +155,8 @@ def _entries(raw_entries: list, feed_url: str) -> list[FeedEntry]:
 def _absolute_http(base: str, link: str | None) -> str:
     if not link or not link.strip():
         return ""
-    absolute = urljoin(base, link.strip())
-    if urlsplit(absolute).scheme not in ("http", "https"):
+    absolute = join_url(base, link.strip())
+    if absolute is None or not is_web_url(absolute):
         return ""
     try:
         return canonicalize_url(absolute)
@@ -164,7 +165,9 @@ def _absolute_http(base: str, link: str | None) -> str:
 
 
 def _site_root(url: str) -> str:
-    parts = urlsplit(url)
+    parts = web_url_parts(url)
+    if parts is None:
+        return ""
     return _absolute_http(url, f"{parts.scheme}://{parts.netloc}/")
 
 
@@ -179,9 +182,11 @@ def _to_datetime(value: struct_time | None) -> datetime | None:
 
 
 def _plain(markup: str) -> str:
-    """Text of a (feedparser-sanitised) HTML fragment, whitespace collapsed."""
+    """Text of a (feedparser-sanitised) HTML fragment, whitespace collapsed, without bidi
+    override controls (a feed's titles are shown as they are)."""
     if not markup or not markup.strip():
         return ""
+    markup = strip_bidi_controls(markup)
     if "<" not in markup and "&" not in markup:
         return " ".join(markup.split())
     try:

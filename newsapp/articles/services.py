@@ -7,7 +7,6 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 import lxml.html
 from django.conf import settings
@@ -17,9 +16,11 @@ from django.utils.text import slugify
 from lxml import etree
 
 from newsapp.reader import layers
+from newsapp.text.budget import TooComplex
 from newsapp.text.canonical_url import canonicalize_url
 from newsapp.text.extract import canonical_text, markdown_to_html, text_to_html, word_count
-from newsapp.text.sanitize import clean_article_html, clean_plain_text
+from newsapp.text.sanitize import clean_article_html, clean_plain_text, has_visible_characters
+from newsapp.text.url_parts import is_web_url, url_host
 
 from .extraction import ExtractedArticle, ExtractionError, extract_article
 from .fetch import FetchError, fetch_url
@@ -75,8 +76,19 @@ def body_to_clean_html(body: str, body_format: str, *, base_url: str | None = No
 
 
 def validate_source_url(url: str) -> None:
-    if url and urlsplit(url).scheme.lower() not in {"http", "https"}:
-        raise ValidationError({"source_url": "The source URL must start with http:// or https://."})
+    if url and not is_web_url(url):
+        raise ValidationError(
+            {"source_url": "The source URL must be a full http:// or https:// address."}
+        )
+
+
+def readable_title(*candidates: str | None) -> str:
+    """The first candidate with readable text once markup is removed: a page whose <title> is
+    only markup falls back to its feed item's title (or the one given on the command line)."""
+    for candidate in candidates:
+        if candidate and has_visible_characters(clean_plain_text(candidate)):
+            return candidate
+    return ""
 
 
 def unique_slug(title: str) -> str:
@@ -104,7 +116,7 @@ def prepare_body(*, title: str, body: str, body_format: str, source_url: str = "
     Raises ValidationError (with field names) when the input is refused.
     """
     title = clean_plain_text(title).strip()
-    if not title:
+    if not has_visible_characters(title):
         raise ValidationError({"title": "Give the article a title."})
     if len(title) > MAX_TITLE_CHARS:
         raise ValidationError(
@@ -118,7 +130,10 @@ def prepare_body(*, title: str, body: str, body_format: str, source_url: str = "
             {"body": f"The body is {size / 1_048_576:.1f} MB; the limit is 2 MB."}
         )
     validate_source_url(source_url)
-    body_html = body_to_clean_html(body, body_format, base_url=source_url or None)
+    try:
+        body_html = body_to_clean_html(body, body_format, base_url=source_url or None)
+    except TooComplex as error:
+        raise ValidationError({"body": str(error)}) from error
     body_text = canonical_text(body_html)
     if not body_text.strip():
         raise ValidationError(
@@ -156,7 +171,7 @@ def article_import(
         source_name=clean_plain_text(source_name).strip()[:200],
         source_url=source_url,
         canonical_url=canonical_url,
-        image_url=image_url if urlsplit(image_url).scheme in {"http", "https"} else "",
+        image_url=image_url if is_web_url(image_url) else "",
         published_at=published_at,
         language=(language or "en").strip()[:16],
         body_html=prepared.body_html,
@@ -224,7 +239,7 @@ def fetch_options() -> dict:
 
 def canonical_or_error(url: str, field: str = "url") -> str:
     url = (url or "").strip()
-    if urlsplit(url).scheme.lower() not in {"http", "https"}:
+    if not is_web_url(url):
         raise ValidationError({field: "Give a web address starting with http:// or https://."})
     try:
         return canonicalize_url(url)
@@ -282,7 +297,7 @@ def article_import_url(
     try:
         with transaction.atomic():
             article = article_import(
-                title=extracted.title or fallback_title,
+                title=readable_title(extracted.title, fallback_title),
                 body=one_block_per_line(extracted.body_html),
                 body_format=BodyFormat.HTML,
                 byline=extracted.byline,
@@ -338,4 +353,4 @@ def site_name(page_html: str) -> str:
 
 
 def _host_name(url: str) -> str:
-    return (urlsplit(url).hostname or "").removeprefix("www.")
+    return url_host(url).removeprefix("www.")

@@ -13,9 +13,9 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("articles/<slug:slug>/check/", views.article_check, name="check"),
     path("articles/<slug:slug>/revisions/", views.revisions, name="revisions"),
-    path("jobs/<int:pk>/", views.job_status, name="job"),
+    path("jobs/<id:pk>/", views.job_status, name="job"),
     path("feeds/", views.feeds, name="feeds"),
-    path("feeds/<int:pk>/", views.feed_detail, name="feed"),
-    path("feeds/<int:pk>/fetch/", views.feed_fetch, name="feed_fetch"),
-    path("feeds/<int:pk>/unsubscribe/", views.feed_unsubscribe_view, name="unsubscribe"),
+    path("feeds/<id:pk>/", views.feed_detail, name="feed"),
+    path("feeds/<id:pk>/fetch/", views.feed_fetch, name="feed_fetch"),
+    path("feeds/<id:pk>/unsubscribe/", views.feed_unsubscribe_view, name="unsubscribe"),
 ]

@@ -8,7 +8,6 @@ its author only (404 for everyone else), unlisted and public ones for anyone wit
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -30,6 +29,7 @@ from django.views.decorators.vary import vary_on_headers
 from newsapp.annotations.models import Annotation, Visibility
 from newsapp.articles.models import Article
 from newsapp.text.fragments import text_fragment_url
+from newsapp.text.url_parts import url_host, web_url_parts
 from newsapp.web import add_service_errors
 
 from .cards import CARD_SIZE, CardContent, card_cache_key, render_card
@@ -85,7 +85,7 @@ def card_content(annotation: Annotation) -> CardContent:
     return CardContent(
         quote=annotation.exact,
         article_title=article.title,
-        source_name=article.source_name or urlsplit(article.source_url).hostname or "",
+        source_name=article.source_name or url_host(article.source_url),
         speaker=None,  # no speaker data yet: quotes are attributed by the quotes work
         note_first_line=annotation.note or None,
         kind=annotation.kind,
@@ -179,8 +179,8 @@ def annotation_embed(request, public_id: str):
 
 def annotation_from_url(request, url: str) -> Annotation | None:
     """The annotation a URL of this site points at (its permalink or embed), if visible."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    parts = web_url_parts(url)
+    if parts is None:
         return None
     host, _ = split_domain_port(parts.netloc)
     request_host, _ = split_domain_port(request.get_host())

@@ -15,8 +15,9 @@ from html import escape
 from xml.etree.ElementTree import Element
 
 import html5lib
-import markdown
 
+from newsapp.text import budget
+from newsapp.text.commonmark import article_markdown
 from newsapp.text.sanitize import clean_article_html
 
 WORDS_PER_MINUTE = 230
@@ -26,7 +27,6 @@ _UNSPACED_SCRIPT = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u31f0-\
 _UNSPACED_CHAR = re.compile(f"[{_UNSPACED_SCRIPT}]")
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
 _BLANK_LINES = re.compile(r"\n[ \t\f\v]*\n\s*")
-_MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "sane_lists")
 
 
 def canonical_text(clean_html: str) -> str:
@@ -86,12 +86,13 @@ def text_to_html(text: str) -> str:
 
 
 def markdown_to_html(source: str, *, base_url: str | None = None) -> str:
-    """Markdown (with tables and fenced code) to clean article HTML.
+    """Markdown (CommonMark with tables and strikethrough) to clean article HTML.
 
     Raw HTML inside the Markdown is allowed through Markdown and then sanitised by
-    `clean_article_html` like any imported HTML.
+    `clean_article_html` like any imported HTML. Raises `budget.TooComplex` for Markdown or
+    HTML whose structure would cost too much to parse.
     """
     if not source.strip():
         return ""
-    html = markdown.markdown(source, extensions=list(_MARKDOWN_EXTENSIONS))
-    return clean_article_html(html, base_url=base_url)
+    budget.check_markdown(source)
+    return clean_article_html(article_markdown(source), base_url=base_url)

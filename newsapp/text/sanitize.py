@@ -19,16 +19,19 @@ without a parser.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import partial
-from urllib.parse import urljoin
+from html import unescape as unescape_html
 from xml.etree.ElementTree import Element
 
 import bleach
-import html5lib
-import markdown
-from bleach.linkifier import LinkifyFilter
+
+from newsapp.text import budget
+from newsapp.text.bidi import keep_bidi_controls_for_rtl, strip_bidi_controls
+from newsapp.text.commonmark import note_markdown
+from newsapp.text.linkify import find_links
+from newsapp.text.url_parts import join_url
 
 ARTICLE_TAGS = frozenset(
     {
@@ -68,6 +71,7 @@ DROP_WITH_CONTENT = frozenset(
     }
 )  # fmt: skip
 VOID_TAGS = frozenset({"br", "hr", "img"})
+_NO_LINKS_INSIDE = frozenset({"a", "pre", "code"})
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 # Characters a browser would silently alter or that bleach rewrites to "?": C0 controls other
@@ -75,9 +79,11 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # as the HTML input stream does with them.
 _UNSTABLE_CHARS = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _URL_INVISIBLES = re.compile("[\t\n\r]")
+_ANY_TAG = re.compile(r"<[^>]*>?")
 _URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _HTML_SPACE = " \t\n\f\r"
 _SPACE_RUN = re.compile(r"\s+")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 _MAX_CANONICAL_ROUNDS = 4
 MAX_DEPTH = 100  # deeper elements are unwrapped; no article needs more, parsers differ beyond
 
@@ -89,6 +95,8 @@ class _Policy:
     link_rel: str
     headings_as_strong: bool  # notes: headings become <p><strong>, articles: h1 becomes h2
     images_as_alt_text: bool  # notes: an image is replaced by its alt text
+    linkify: bool = False  # notes: bare web addresses in text become links
+    bidi_controls_for_rtl: bool = False  # articles: right-to-left text keeps its bidi controls
 
     def allows_attribute(self, tag: str, name: str, value: str) -> bool:
         """The attribute test shared by our tree walk and bleach's `attributes` callable."""
@@ -113,6 +121,7 @@ ARTICLE_POLICY = _Policy(
     link_rel=ARTICLE_LINK_REL,
     headings_as_strong=False,
     images_as_alt_text=False,
+    bidi_controls_for_rtl=True,
 )
 NOTE_POLICY = _Policy(
     tags=NOTE_TAGS,
@@ -120,6 +129,7 @@ NOTE_POLICY = _Policy(
     link_rel=NOTE_LINK_REL,
     headings_as_strong=True,
     images_as_alt_text=True,
+    linkify=True,
 )
 _TEXT_ONLY_POLICY = _Policy(
     tags=frozenset(),
@@ -138,55 +148,59 @@ def clean_article_html(html: str, *, base_url: str | None = None) -> str:
 
     `base_url`, when given, resolves relative links and image sources (importers pass the
     article's source URL); without it relative URLs are dropped, since they would point into
-    this site.
+    this site. Raises `budget.TooComplex` for HTML whose structure would cost too much to parse.
     """
+    budget.check_html(html)
     return _clean(html, ARTICLE_POLICY, base_url=base_url)
 
 
 def render_note(markdown_source: str) -> str:
     """Render a reader's Markdown note into sanitised HTML.
 
-    Raw HTML typed into the note is escaped and shown as text, never interpreted. Headings
-    become bold paragraphs, images become their alt text, bare URLs become links, and every
-    link carries `rel="nofollow noopener ugc"`.
+    CommonMark (`commonmark.note_markdown`). Raw HTML typed into the note is escaped and shown
+    as text, never interpreted. Headings become bold paragraphs, images become their alt text,
+    bare web addresses become links (`linkify`), every link carries `rel="nofollow noopener
+    ugc"`, and bidirectional override controls are removed. Raises `budget.TooComplex` for
+    Markdown with more markers than the budget allows.
     """
     if not markdown_source or not markdown_source.strip():
         return ""
-    converter = markdown.Markdown(extensions=["fenced_code", "sane_lists"])
-    converter.preprocessors.deregister("html_block")
-    converter.inlinePatterns.deregister("html")
-    html = converter.convert(markdown_source)
-    linkify = partial(
-        LinkifyFilter, callbacks=[_set_note_rel], skip_tags={"pre", "code", "a"}, parse_email=True
-    )
-    return _clean(html, NOTE_POLICY, base_url=None, bleach_filters=[linkify])
+    budget.check_markdown(markdown_source)
+    return _clean(note_markdown(markdown_source), NOTE_POLICY, base_url=None)
 
 
 def clean_plain_text(value: str) -> str:
     """Plain text for short one-line fields (speaker names, tags, titles).
 
-    Markup is removed (script and style content with it), entities are decoded and runs of
-    whitespace become one space. The result is text, not HTML: templates must escape it, as
-    Django does by default.
+    Markup is removed (script and style content with it), entities are decoded, bidirectional
+    override controls are removed and runs of whitespace become one space. The result is text,
+    not HTML: templates must escape it, as Django does by default. Never raises: markup too
+    complex to parse is stripped by pattern instead (the result is text either way).
     """
     if not value:
         return ""
     writer = _Writer(_TEXT_ONLY_POLICY, base_url=None)
-    writer.write_children(_parse_fragment(value))
-    text = _unescape_canonical("".join(writer.parts))
-    return _SPACE_RUN.sub(" ", text).strip()
+    try:
+        writer.write_children(_parse_fragment(value))
+        text = _unescape_canonical("".join(writer.parts))
+    except budget.TooComplex:
+        text = unescape_html(_ANY_TAG.sub("", _UNSTABLE_CHARS.sub("", value)))
+    return _SPACE_RUN.sub(" ", strip_bidi_controls(text)).strip()
+
+
+def has_visible_characters(text: str) -> bool:
+    """Whether `text` shows anything: not only spaces, controls and invisible format
+    characters (zero-width spaces, joiners, bidi controls)."""
+    return any(
+        not char.isspace() and unicodedata.category(char) not in _INVISIBLE_CATEGORIES
+        for char in text
+    )
 
 
 # --- the pipeline ------------------------------------------------------------------------------
 
 
-def _clean(
-    html: str,
-    policy: _Policy,
-    *,
-    base_url: str | None,
-    bleach_filters: list[Callable[..., object]] | None = None,
-) -> str:
+def _clean(html: str, policy: _Policy, *, base_url: str | None) -> str:
     if not html:
         return ""
     canonical = _canonicalise(html, policy, base_url=base_url)
@@ -196,7 +210,6 @@ def _clean(
         protocols=LINK_PROTOCOLS,
         strip=True,
         strip_comments=True,
-        filters=bleach_filters,
     ).clean(canonical)
     current = gated
     for _ in range(_MAX_CANONICAL_ROUNDS):
@@ -215,10 +228,8 @@ def _canonicalise(html: str, policy: _Policy, *, base_url: str | None) -> str:
 
 
 def _parse_fragment(html: str) -> Element:
-    """Parse as a browser parses a `<div>`'s innerHTML (html5lib, elements not namespaced)."""
-    return html5lib.parseFragment(
-        html, container="div", treebuilder="etree", namespaceHTMLElements=False
-    )
+    """Parse as a browser parses a `<div>`'s innerHTML, within the structure budget."""
+    return budget.parse_fragment(html)
 
 
 class _Writer:
@@ -231,6 +242,7 @@ class _Writer:
         # The HTML parser drops a newline right after <pre>, so text must never start there.
         self._just_opened_pre = False
         self._depth = 0  # elements written and not yet closed
+        self._no_links = 0  # open <a>, <pre> and <code>: addresses inside stay text
 
     def write_children(self, root: Element) -> None:
         """Serialise the children of `root`, iteratively: hostile input can nest thousands deep."""
@@ -257,11 +269,35 @@ class _Writer:
         if not text:
             return
         text = _UNSTABLE_CHARS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+        text = self._bidi(text)
         if self._just_opened_pre:
             text = text.lstrip("\n")
-        if text:
-            self._just_opened_pre = False
+        if not text:
+            return
+        self._just_opened_pre = False
+        if self.policy.linkify and not self._no_links:
+            self._write_linkified(text)
+        else:
             self.parts.append(_escape_text(text))
+
+    def _bidi(self, text: str) -> str:
+        if self.policy.bidi_controls_for_rtl:
+            return keep_bidi_controls_for_rtl(text)
+        return strip_bidi_controls(text)
+
+    def _write_linkified(self, text: str) -> None:
+        """Text with its bare web addresses as links (`linkify.find_links`, one linear pass)."""
+        written = 0
+        for link in find_links(text):
+            href = _clean_url(link.href, LINK_PROTOCOLS)
+            if href is None:
+                continue
+            self.parts.append(_escape_text(text[written : link.start]))
+            self._open("a", {"href": href, "rel": self.policy.link_rel})
+            self.parts.append(_escape_text(text[link.start : link.end]))
+            self._close("a")
+            written = link.end
+        self.parts.append(_escape_text(text[written:]))
 
     def _start(self, element: Element) -> list[str] | None:
         """Write what `element` opens. Returns the end tags its content must be followed by
@@ -307,7 +343,7 @@ class _Writer:
         for name, raw_value in element.attrib.items():
             if not isinstance(name, str) or name not in allowed or name == "rel":
                 continue
-            value = _UNSTABLE_CHARS.sub("", raw_value)
+            value = self._bidi(_UNSTABLE_CHARS.sub("", raw_value))
             if name in ("href", "src"):
                 protocols = LINK_PROTOCOLS if name == "href" else IMAGE_PROTOCOLS
                 cleaned = _clean_url(value, protocols, base_url=self.base_url)
@@ -326,11 +362,13 @@ class _Writer:
         self.parts.append(f"<{tag}{rendered}>")
         self._just_opened_pre = tag == "pre"
         self._depth += 1
+        self._no_links += tag in _NO_LINKS_INSIDE
 
     def _close(self, tag: str) -> None:
         self.parts.append(f"</{tag}>")
         self._just_opened_pre = False
         self._depth -= 1
+        self._no_links -= tag in _NO_LINKS_INSIDE
 
 
 # --- small helpers -----------------------------------------------------------------------------
@@ -346,7 +384,10 @@ def _clean_url(value: str, protocols: frozenset[str], *, base_url: str | None = 
     if not url:
         return None
     if _URL_SCHEME.match(url) is None and base_url:
-        url = urljoin(base_url, url)
+        joined = join_url(base_url, url)
+        if joined is None:
+            return None
+        url = joined
     scheme = _URL_SCHEME.match(url)
     if scheme is None or scheme.group(1).lower() not in protocols:
         return None
@@ -365,12 +406,6 @@ def _canonical_int(tag: str, name: str, value: str, policy: _Policy) -> str | No
     if not policy.allows_attribute(tag, name, value):
         return None
     return str(int(value.strip(_HTML_SPACE)))
-
-
-def _set_note_rel(attrs: dict, new: bool = False) -> dict:
-    """bleach linkify callback: every link in a note is user-generated content."""
-    attrs[(None, "rel")] = NOTE_LINK_REL
-    return attrs
 
 
 def _escape_text(text: str) -> str:

@@ -147,7 +147,8 @@ def test_annotate_form_fragment_and_fallback_page(client, article, author):
     assert "Paste them exactly" in page
 
 
-def test_preview_renders_sanitised_markdown(client):
+def test_preview_renders_sanitised_markdown(client, author):
+    client.force_login(author)
     response = client.post(reverse("annotations:preview"), {"note": "**hi** <script>x</script>"})
     assert "<strong>hi</strong>" in response.content.decode()
     assert "<script>" not in response.content.decode()

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsapp.text.budget import TooComplex
 from newsapp.text.extract import canonical_text
 from newsapp.text.sanitize import (
     ARTICLE_ATTRIBUTES,
@@ -201,10 +202,16 @@ def test_stray_table_text_is_moved_out_as_a_browser_does():
 
 @pytest.mark.parametrize("opening", ["<div>", "<b>", "<blockquote>", "<ul><li>", "<span><em>"])
 def test_deep_nesting_is_capped_without_losing_text(opening):
-    cleaned = clean_article_html(opening * 3000 + "deep text")
+    cleaned = clean_article_html(opening * 120 + "deep text")
     assert canonical_text(cleaned) == "deep text"
     assert depth(parse(cleaned)) <= 100
     assert clean_article_html(cleaned) == cleaned
+
+
+@pytest.mark.parametrize("opening", ["<div>", "<b>", "<blockquote>", "<ul><li>", "<span><em>"])
+def test_nesting_deeper_than_the_parse_budget_is_refused(opening):
+    with pytest.raises(TooComplex, match="nests elements more than 256 deep"):
+        clean_article_html(opening * 3000 + "deep text")
 
 
 def test_plain_text_helper_strips_markup_and_collapses_space():

@@ -27,6 +27,10 @@ _UNSPACED_CHAR = re.compile(f"[{_UNSPACED_SCRIPT}]")
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
 _BLANK_LINES = re.compile(r"\n[ \t\f\v]*\n\s*")
 _MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "sane_lists")
+# Where a block ends (or a line breaks) the words on either side are separate words.
+_BLOCK_BOUNDARY = re.compile(
+    r"</(?:p|li|h[1-6]|blockquote|pre|div|ul|ol|dd|dt|tr|td|th|figcaption)>|<br\s*/?>", re.I
+)
 
 
 def canonical_text(clean_html: str) -> str:
@@ -57,6 +61,15 @@ def canonical_text(clean_html: str) -> str:
         else:
             parts.append(child.tail or "")
     return "".join(parts)
+
+
+def plain_text(html_fragment: str) -> str:
+    """Sanitised HTML (a note's `note_html`) as one line of plain text, for a meta description,
+    JSON-LD or an image: tags gone, entities decoded (`&amp;` is `&`), blocks separated by a
+    space, runs of whitespace one space. The result is text: escape it wherever it is written.
+    """
+    spaced = _BLOCK_BOUNDARY.sub(lambda match: match.group(0) + " ", html_fragment or "")
+    return " ".join(canonical_text(spaced).split())
 
 
 def word_count(text: str) -> int:

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from newsapp.annotations.models import Annotation
 from newsapp.annotations.services import annotation_delete
-from newsapp.annotations.templatetags.time_phrases import time_ago
+from newsapp.reader.templatetags.time_phrases import time_ago
 from tests.factories import make_annotation, make_article, make_user
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)

@@ -9,6 +9,7 @@ offsets and the browser's selections agree because both count over exactly this 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from html import escape
@@ -70,6 +71,12 @@ def plain_text(html_fragment: str) -> str:
     """
     spaced = _BLOCK_BOUNDARY.sub(lambda match: match.group(0) + " ", html_fragment or "")
     return " ".join(canonical_text(spaced).split())
+
+
+def text_fingerprint(text: str) -> str:
+    """The same for two texts that differ only in whitespace (a paste that rewrapped lines,
+    Markdown and plain text of the same words): SHA-256 of the words joined by one space."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
 def word_count(text: str) -> int:

@@ -76,10 +76,9 @@ def _whole_page(page: str, typed_title: str) -> PastedArticle:
         # Too little text for the extractor's idea of an article (a short page): keep all of
         # the page's text but its chrome.
         body = without_chrome(page)
-        found, rest = _html_title(body)
-        found = found or _page_title(page)
-        if typed_title.strip() or not found:
+        if typed_title.strip():
             return PastedArticle(title=typed_title, body=body, body_format=BodyFormat.HTML)
+        found, rest = _html_title(body, page_title=_page_title(page))
         return PastedArticle(title=found, body=rest, body_format=BodyFormat.HTML)
     body = one_block_per_line(extracted.body_html)
     title = typed_title if typed_title.strip() else _shorten(clean_plain_text(extracted.title))
@@ -116,14 +115,17 @@ def _page_title(page: str) -> str:
     return _shorten(" ".join((element.text_content() if element is not None else "").split()))
 
 
-def _html_title(body: str) -> tuple[str, str]:
-    """An HTML fragment's title: its leading <h1> (which then leaves the body), else its
-    first <h1> or <title> anywhere (the body stays whole), else its first line of text."""
+def _html_title(body: str, *, page_title: str = "") -> tuple[str, str]:
+    """An HTML fragment's title: its leading <h1> (which then leaves the body), else the
+    page's <title>, else its first <h1> or <title> anywhere (the body stays whole), else its
+    first line of text."""
     leading = _LEADING_H1.match(body)
     if leading:
         title = _shorten(plain_text(leading.group(1)))
         if title:
             return title, body[leading.end() :]
+    if page_title:
+        return page_title, body
     try:
         tree = lxml.html.fragment_fromstring(body, create_parent="div")
     except (etree.ParserError, ValueError):

@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from newsapp.articles.jobs import run_job
 from newsapp.articles.models import Article, Job
+from newsapp.articles.pasted import is_whole_page, read_pasted
 from newsapp.articles.revisions import article_revise
-from newsapp.text.extract import text_fingerprint
+from newsapp.text.extract import canonical_text, text_fingerprint
+from newsapp.text.sanitize import clean_article_html
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +219,27 @@ def test_the_same_untitled_paste_twice_is_one_article(client, reader):
     assert paste(client, body).status_code == 302
     assert paste(client, body).status_code == 409
     assert Article.objects.get().title == "Storm closes coast road"
+
+
+def test_a_short_page_too_small_for_the_extractor_still_loses_its_chrome():
+    page = (
+        "<html><head><title>Pier notice</title></head><body><nav>Home News</nav>"
+        "<p>The pier is closed today.</p><footer>Copyright</footer></body></html>"
+    )
+    pasted = read_pasted(page, "html")
+    assert pasted.title == "Pier notice"
+    assert canonical_text(clean_article_html(pasted.body)) == "The pier is closed today."
+
+
+@pytest.mark.parametrize(
+    ("markup", "whole"),
+    [
+        ("<!DOCTYPE html><p>x</p>", True),
+        ("<html><body><p>x</p></body></html>", True),
+        ("<div><nav>Menu</nav><p>x</p></div>", True),
+        ("<h1>Title</h1><p>Body</p>", False),
+        ("<article><p>Just the story.</p></article>", False),
+    ],
+)
+def test_whole_pages_are_told_from_article_markup(markup, whole):
+    assert is_whole_page(markup) is whole

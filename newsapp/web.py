@@ -90,8 +90,24 @@ NAVIGATION = {
 }
 
 
+# The reader's own pages, under their name in the navigation.
+OWN_ACCOUNT = {
+    "accounts:profile_edit",
+    "accounts:password_change",
+    "accounts:password_change_done",
+}
+
+
 def site_navigation(request) -> dict:
     """Context processor: `nav_current` maps the navigation's section to its aria-current."""
     match = getattr(request, "resolver_match", None)
-    section = NAVIGATION.get(match.view_name) if match is not None else None
+    if match is None:
+        return {"nav_current": {}}
+    section = NAVIGATION.get(match.view_name)
+    user = getattr(request, "user", None)
+    if match.view_name == "annotations:profile" and user is not None and user.is_authenticated:
+        if match.kwargs.get("username") == user.get_username():
+            section = ("profile", "page")
+    elif match.view_name in OWN_ACCOUNT:
+        section = ("profile", "true")
     return {"nav_current": {section[0]: section[1]} if section else {}}

@@ -43,7 +43,7 @@ class ProfileForm(forms.Form):
         required=False,
         max_length=MAX_BIO_CHARS,
         label="About you",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "prose-input"}),
         help_text=f"A few lines, up to {MAX_BIO_CHARS} characters. Plain text: no links or markup.",
     )
     email = forms.EmailField(

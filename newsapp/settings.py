@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "newsapp.web.site_navigation",
             ],
         },
     },
@@ -177,6 +178,32 @@ GLOSS_JOB_RESEND_SECONDS = float(os.environ.get("GLOSS_JOB_RESEND_SECONDS", "60"
 # only the tests, which serve pages from 127.0.0.1, turn it on.
 GLOSS_FETCH_ALLOW_LOOPBACK = env_bool("GLOSS_FETCH_ALLOW_LOOPBACK", False)
 GLOSS_FETCH_TIMEOUT = float(os.environ.get("GLOSS_FETCH_TIMEOUT", "10"))
+
+# Email (password reset links). Development prints messages to the console; with EMAIL_HOST
+# set (always in production) they go out over SMTP. Django 6.1 configures sending as MAILERS;
+# the environment variables keep their long-standing names.
+email_host = os.environ.get("EMAIL_HOST", "")  # lower case: not a Django setting itself
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Gloss <gloss@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if email_host or not DEBUG:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": email_host or "localhost",
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# A password reset link works for this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "articles:library"

@@ -85,3 +85,49 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, field_errors)
     else:
         form.add_error(None, error)
+
+
+# Where each page sits in the site navigation: (section, aria-current). "page" marks the link
+# to the page itself; "true" marks the section a page belongs to (a trash is in My notes, an
+# article's pages are in the Library). Keyed by the full view name: URL names repeat across
+# apps (`articles:new` is "Add article", `annotations:new` is the annotate page).
+NAVIGATION = {
+    "articles:library": ("library", "page"),
+    "articles:detail": ("library", "true"),
+    "articles:revisions": ("library", "true"),
+    "annotations:new": ("library", "true"),
+    "annotations:permalink": ("library", "true"),
+    "annotations:reattach": ("library", "true"),
+    "claims:article_claims": ("library", "true"),
+    "claims:speaker": ("library", "true"),
+    "claims:quote": ("library", "true"),
+    "sharing:import": ("library", "true"),
+    "articles:new": ("new", "page"),
+    "annotations:mine": ("mine", "page"),
+    "annotations:trash": ("mine", "true"),
+    "articles:feeds": ("feeds", "page"),
+    "articles:feed": ("feeds", "true"),
+}
+
+
+# The reader's own pages, under their name in the navigation.
+OWN_ACCOUNT = {
+    "accounts:profile_edit",
+    "accounts:password_change",
+    "accounts:password_change_done",
+}
+
+
+def site_navigation(request) -> dict:
+    """Context processor: `nav_current` maps the navigation's section to its aria-current."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return {"nav_current": {}}
+    section = NAVIGATION.get(match.view_name)
+    user = getattr(request, "user", None)
+    if match.view_name == "annotations:profile" and user is not None and user.is_authenticated:
+        if match.kwargs.get("username") == user.get_username():
+            section = ("profile", "page")
+    elif match.view_name in OWN_ACCOUNT:
+        section = ("profile", "true")
+    return {"nav_current": {section[0]: section[1]} if section else {}}

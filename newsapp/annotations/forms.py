@@ -4,6 +4,8 @@ import secrets
 
 from django import forms
 
+from newsapp.text.occurrences import MAX_OCCURRENCES, Occurrence, occurrences
+
 from .models import Kind, Stance, Visibility
 from .services import MAX_NOTE_CHARS, MAX_QUOTE_CHARS, MAX_SOURCES, SourceInput
 
@@ -87,6 +89,9 @@ class ReattachForm(SelectionForm):
 
 class AnnotationForm(NoteFieldsForm, SelectionForm):
     submission_token = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    # Which occurrence of pasted words the reader means (its start), when they occur twice or
+    # more; offered as radio buttons by the annotate page (`pasted_place`).
+    occurrence = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,6 +101,26 @@ class AnnotationForm(NoteFieldsForm, SelectionForm):
     @property
     def has_selection(self) -> bool:
         return bool((self.data or self.initial).get("exact"))
+
+    def pasted_place(self, text: str) -> list[Occurrence]:
+        """For words pasted without offsets or context that occur more than once in `text`:
+        the places to choose among, or [] when there is nothing to ask. A valid choice
+        becomes the selection's start and end; any other is an error on `occurrence`.
+        Call after is_valid()."""
+        data = self.cleaned_data
+        if any(data.get(key) not in (None, "") for key in ("start", "end", "prefix", "suffix")):
+            return []
+        places = occurrences(text, data["exact"], limit=MAX_OCCURRENCES + 1)
+        if len(places) < 2:
+            return []
+        chosen = data.get("occurrence")
+        match = next((place for place in places if place.start == chosen), None)
+        if match is not None:
+            data["start"], data["end"] = match.start, match.end
+            return []
+        if chosen is not None:
+            self.add_error("occurrence", "Choose one of the places below.")
+        return places
 
 
 class ReplyForm(forms.Form):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import profile_views, views
 
 app_name = "annotations"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("a/<str:public_id>/restore/", views.annotation_restore, name="restore"),
     path("a/<str:public_id>/reply/", views.reply_create, name="reply"),
     path("a/<str:public_id>/reattach/", views.annotation_reattach, name="reattach"),
+    path("readers/<str:username>/", profile_views.reader_profile, name="profile"),
 ]

@@ -12,6 +12,7 @@ from newsapp import ratelimit
 from newsapp.articles.models import Article
 from newsapp.ratelimit import RateLimited
 from newsapp.reader.page import ReaderPage, reader_context
+from newsapp.text.occurrences import MAX_OCCURRENCES
 from newsapp.web import add_service_errors, render_htmx
 
 from . import reanchor, services
@@ -85,7 +86,13 @@ def annotation_create(request, slug: str):
     article = get_object_or_404(Article, slug=slug)
     form = AnnotationForm(request.POST)
     context = {"article": article, "form": form}
-    if form.is_valid():
+    places = form.pasted_place(article.body_text) if form.is_valid() else []
+    if places:
+        # Pasted words found in several places: ask which (200), or say the choice was wrong.
+        shown, more = places[:MAX_OCCURRENCES], len(places) > MAX_OCCURRENCES
+        context |= {"places": shown, "more_places": more}
+        status = 400 if form.errors else 200
+    elif form.is_valid():
         data = form.cleaned_data
         try:
             annotation = services.annotation_create(

@@ -18,7 +18,12 @@ AUTO = "auto"
 
 
 class ArticleImportForm(forms.Form):
-    title = forms.CharField(max_length=300)
+    title = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Leave it empty to use the text’s own: an HTML title or first heading, "
+        "a Markdown # heading, or the first line.",
+    )
     byline = forms.CharField(max_length=200, required=False, help_text="For example “By Ana Ruiz”.")
     source_name = forms.CharField(max_length=200, required=False, label="Source")
     source_url = forms.URLField(
@@ -46,8 +51,13 @@ class ArticleImportForm(forms.Form):
     upload = forms.FileField(
         required=False,
         label="…or upload a file",
-        help_text=".txt, .md or .html, UTF-8, up to 2 MB.",
+        help_text=".txt, .md or .html (a saved web page too), UTF-8, up to 2 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,.markdown,.html,.htm"}),
+    )
+    add_again = forms.BooleanField(
+        required=False,
+        label="Add it again as a separate article",
+        help_text="Only if you want two copies of the same text in the library.",
     )
 
     def clean(self):

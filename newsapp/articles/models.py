@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsapp.reader import layers
-from newsapp.text.extract import reading_minutes
+from newsapp.text.extract import reading_minutes, text_fingerprint
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -26,6 +26,10 @@ class ArticleQuerySet(models.QuerySet):
     def for_library(self) -> ArticleQuerySet:
         """Library rows, without their bodies (reader layers add what cards show of them)."""
         return self.defer("body_html", "body_text")
+
+    def with_text(self, text: str) -> ArticleQuerySet:
+        """Articles whose text is `text`, whitespace aside (one indexed lookup)."""
+        return self.filter(text_hash=text_fingerprint(text))
 
     def matching_urls(self, urls: list[str]) -> ArticleQuerySet:
         """Articles already imported from any of these addresses (as given or canonical)."""
@@ -47,6 +51,13 @@ class Article(models.Model):
     image_url = models.URLField(max_length=2000, blank=True, help_text="The lead image.")
     body_html = models.TextField(help_text="Sanitised once at import; never edited by hand.")
     body_text = models.TextField(help_text="The browser's textContent of body_html (derived).")
+    text_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="text_fingerprint(body_text): finds the same text pasted again.",
+    )
     word_count = models.PositiveIntegerField(default=0)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

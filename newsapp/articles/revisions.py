@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from newsapp.reader import layers
 from newsapp.text.diff import diff_html, diff_stats, word_diff
-from newsapp.text.extract import word_count
+from newsapp.text.extract import text_fingerprint, word_count
 
 from .models import Article, ArticleRevision, RevisionOrigin
 from .services import (
@@ -100,6 +100,7 @@ def article_revise(
         current.title = prepared.title
         current.body_html = prepared.body_html
         current.body_text = prepared.body_text
+        current.text_hash = text_fingerprint(prepared.body_text)
         current.word_count = word_count(prepared.body_text)
         if byline is not None:
             current.byline = byline[:200]

@@ -18,7 +18,13 @@ from lxml import etree
 from newsapp.reader import layers
 from newsapp.text.budget import TooComplex
 from newsapp.text.canonical_url import canonicalize_url
-from newsapp.text.extract import canonical_text, markdown_to_html, text_to_html, word_count
+from newsapp.text.extract import (
+    canonical_text,
+    markdown_to_html,
+    text_fingerprint,
+    text_to_html,
+    word_count,
+)
 from newsapp.text.sanitize import clean_article_html, clean_plain_text, has_visible_characters
 from newsapp.text.url_parts import is_web_url, url_host
 
@@ -142,6 +148,14 @@ def prepare_body(*, title: str, body: str, body_format: str, source_url: str = "
     return PreparedBody(title=title, body_html=body_html, body_text=body_text)
 
 
+class SameTextExists(Exception):
+    """The library has an article with this text already (`article`); nothing was written."""
+
+    def __init__(self, article: Article) -> None:
+        super().__init__(f"“{article.title}” has the same text.")
+        self.article = article
+
+
 @transaction.atomic
 def article_import(
     *,
@@ -156,14 +170,21 @@ def article_import(
     published_at: datetime | None = None,
     language: str = "en",
     added_by=None,
+    refuse_same_text: bool = False,
 ) -> Article:
     """Sanitise, derive the canonical text, store the article with its first revision, and
     let every reader layer follow it (the claims layer finds its quotations).
 
     Raises ValidationError (with field names) and writes nothing when the input is refused;
-    IntegrityError when another article already has ``canonical_url``.
+    IntegrityError when another article already has ``canonical_url``; SameTextExists when
+    ``refuse_same_text`` and an article has the same text (whitespace aside).
     """
     prepared = prepare_body(title=title, body=body, body_format=body_format, source_url=source_url)
+    fingerprint = text_fingerprint(prepared.body_text)
+    if refuse_same_text:
+        same = Article.objects.filter(text_hash=fingerprint).order_by("created_at").first()
+        if same is not None:
+            raise SameTextExists(same)
     article = Article(
         title=prepared.title,
         slug=unique_slug(prepared.title),
@@ -176,6 +197,7 @@ def article_import(
         language=(language or "en").strip()[:16],
         body_html=prepared.body_html,
         body_text=prepared.body_text,
+        text_hash=fingerprint,
         word_count=word_count(prepared.body_text),
         added_by=added_by,
     )

@@ -21,8 +21,9 @@ from .feed_services import feed_mark_read, feed_unsubscribe
 from .forms import ArticleImportForm, ArticleUrlForm, FeedSubscribeForm
 from .jobs import TooManyJobs, job_start, refresh_start
 from .models import Article, FeedSubscription, Job, JobKind, JobStatus
+from .pasted import read_pasted
 from .revisions import revision_diff
-from .services import article_import
+from .services import SameTextExists, article_import
 
 ARTICLES_PER_PAGE = 12
 
@@ -50,29 +51,39 @@ def article_detail(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def article_new(request):
+    """Paste or upload an article (the address form posts to `article_new_from_url`; after a
+    failed fetch without JavaScript, ?url= brings the address back into its field)."""
     form = ArticleImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "url_form": ArticleUrlForm()}
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                article = article_import(
-                    title=data["title"],
-                    body=data["body"],
-                    body_format=data["body_format"],
-                    byline=data["byline"],
-                    source_name=data["source_name"],
-                    source_url=data["source_url"],
-                    published_at=data["published_at"],
-                    added_by=request.user,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"Added “{article.title}”. Select any words to annotate.")
-                return redirect(article)
-        return render(request, "articles/new.html", context, status=400)
-    return render(request, "articles/new.html", context)
+    url_form = ArticleUrlForm(initial={"url": request.GET.get("url", "")[:2000]})
+    context = {"form": form, "url_form": url_form}
+    if request.method == "GET":
+        return render(request, "articles/new.html", context)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        pasted = read_pasted(data["body"], data["body_format"], title=data["title"])
+        try:
+            article = article_import(
+                title=pasted.title,
+                body=pasted.body,
+                body_format=pasted.body_format,
+                byline=data["byline"] or pasted.byline,
+                source_name=data["source_name"],
+                source_url=data["source_url"],
+                published_at=data["published_at"] or pasted.published_at,
+                language=pasted.language or "en",
+                added_by=request.user,
+                refuse_same_text=not data["add_again"],
+            )
+        except SameTextExists as error:
+            context["same_text"] = error.article
+            status = 409
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Added “{article.title}”. Select any words to annotate.")
+            return redirect(article)
+    return render(request, "articles/new.html", context, status=status)
 
 
 def already_in_library(request, article: Article):
@@ -111,8 +122,9 @@ def article_new_from_url(request):
         url_form.add_error("url", str(error))
         return answer(429)
     if request.htmx:
-        kept = url_form if job.failed else ArticleUrlForm()  # a failed address stays editable
-        return answer(url_form=kept, job=job)
+        # The address stays in its field while the job runs: if the fetch fails, the reader
+        # corrects it there rather than typing it again.
+        return answer(job=job)
     if job.failed:
         url_form.add_error("url", job.message)
         return answer(400)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
+
+from newsapp.text.extract import plain_text
 
 from .reader import ContextItem, ReaderClaims
 
@@ -65,7 +66,7 @@ def claim_review(item: ContextItem, appearance: dict, absolute) -> dict:
         "itemReviewed": claim,
         "author": PUBLISHER,
         "datePublished": item.created_at.date().isoformat(),
-        "reviewBody": " ".join(strip_tags(item.note_html).split()),
+        "reviewBody": plain_text(item.note_html),
         "reviewRating": {"@type": "Rating", "alternateName": verdict(item)},
     }
     if item.sources:

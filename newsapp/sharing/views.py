@@ -44,6 +44,7 @@ SHARED_MAX_AGE = 300  # seconds a shared cache may keep a public or unlisted car
 CACHE_TIMEOUT = 60 * 60 * 24 * 30  # rendered cards and original links are keyed by content
 EMBED_WIDTH = 560
 EMBED_HEIGHT = 340
+EMBED_SOURCES = 3  # a 340 px card has room for three source lines under the note
 IMPORT_REPORT_SESSION_KEY = "gloss:import-report"
 REPORT_ROWS = 200  # rows per group kept for the report page after a redirect
 JSONLD_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
@@ -168,11 +169,15 @@ def annotation_original(request, public_id: str):
 def annotation_embed(request, public_id: str):
     """A small standalone card that any site may frame (this path only; the rest stays DENY)."""
     annotation = shared_annotation(request, public_id)
-    response = render(
-        request,
-        "sharing/embed.html",
-        {"target": annotation, "article": annotation.article, "note": annotation},
-    )
+    sources = list(annotation.sources.all()[: EMBED_SOURCES + 1])
+    context = {
+        "target": annotation,
+        "article": annotation.article,
+        "note": annotation,
+        "sources": sources[:EMBED_SOURCES],
+        "more_sources": len(sources) > EMBED_SOURCES,
+    }
+    response = render(request, "sharing/embed.html", context)
     response["Content-Security-Policy"] = "frame-ancestors *"
     return cache_for(response, annotation)
 

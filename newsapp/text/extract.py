@@ -9,6 +9,7 @@ offsets and the browser's selections agree because both count over exactly this 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from html import escape
@@ -27,6 +28,10 @@ _UNSPACED_SCRIPT = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u31f0-\
 _UNSPACED_CHAR = re.compile(f"[{_UNSPACED_SCRIPT}]")
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
 _BLANK_LINES = re.compile(r"\n[ \t\f\v]*\n\s*")
+# Where a block ends (or a line breaks) the words on either side are separate words.
+_BLOCK_BOUNDARY = re.compile(
+    r"</(?:p|li|h[1-6]|blockquote|pre|div|ul|ol|dd|dt|tr|td|th|figcaption)>|<br\s*/?>", re.I
+)
 
 
 def canonical_text(clean_html: str) -> str:
@@ -57,6 +62,21 @@ def canonical_text(clean_html: str) -> str:
         else:
             parts.append(child.tail or "")
     return "".join(parts)
+
+
+def plain_text(html_fragment: str) -> str:
+    """Sanitised HTML (a note's `note_html`) as one line of plain text, for a meta description,
+    JSON-LD or an image: tags gone, entities decoded (`&amp;` is `&`), blocks separated by a
+    space, runs of whitespace one space. The result is text: escape it wherever it is written.
+    """
+    spaced = _BLOCK_BOUNDARY.sub(lambda match: match.group(0) + " ", html_fragment or "")
+    return " ".join(canonical_text(spaced).split())
+
+
+def text_fingerprint(text: str) -> str:
+    """The same for two texts that differ only in whitespace (a paste that rewrapped lines,
+    Markdown and plain text of the same words): SHA-256 of the words joined by one space."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
 def word_count(text: str) -> int:

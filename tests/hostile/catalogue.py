@@ -76,7 +76,8 @@ def endpoints(*, include_not_fuzzed: bool = False) -> list[Endpoint]:
 _PK_OWNERS = {"articles:job": "job", "claims:quote": "quote", "claims:attribution": "quote"}
 _PK_OWNER_WORDS = {"feed": "feed", "unsubscribe": "feed"}
 _SLUG_OWNERS = {"claims:speaker": "speaker"}
-_REGEX_VALUES = {"fmt": "md"}
+# A password reset link that is well formed but not valid (its page says so).
+_REGEX_VALUES = {"fmt": "md", "uidb64": "MQ", "token": "c1s3bj-0123456789abcdef0123456789abcdef"}
 
 
 def sample_kwargs(endpoint: Endpoint, world: dict) -> dict[str, object]:
@@ -97,6 +98,8 @@ def sample_kwargs(endpoint: Endpoint, world: dict) -> dict[str, object]:
                     "tests/hostile/catalogue.py."
                 )
             kwargs[name] = world[owner]
+        elif name == "username":
+            kwargs[name] = world["owner"]  # the reader whose private note must stay private
         elif name in _REGEX_VALUES:
             kwargs[name] = _REGEX_VALUES[name]
         else:

@@ -84,15 +84,27 @@ def test_saving_a_pathological_note_is_fast(signed_in, article, unit):
     assert seconds < REQUEST_SECONDS * 2  # saving renders the reader's changed parts too
 
 
+UNREADABLE = "the link is not a valid web address"
+NOT_WEB = "the link must be a full http:// or https:// URL"
+
+
 @pytest.mark.parametrize(
-    "source_url",
-    ["http://[::1", "https://[fe80::1/x", "http://a.test:99999/", "http://a.test:port/", "//x"],
+    ("source_url", "reason"),
+    [
+        ("http://[::1", UNREADABLE),
+        ("https://[fe80::1/x", UNREADABLE),
+        ("http://a.test:99999/", UNREADABLE),
+        ("http://a.test:port/", UNREADABLE),
+        ("//x", NOT_WEB),
+    ],
 )
-def test_unreadable_source_links_are_refused_with_the_reason(signed_in, article, source_url):
+def test_unreadable_source_links_are_refused_with_the_reason(
+    signed_in, article, source_url, reason
+):
     payload = note_payload(article, source_url=source_url, source_title="Odd")
     response = signed_in.post(reverse("annotations:create", args=[article.slug]), payload, **HTMX)
     assert response.status_code == 400
-    assert "full http:// or https:// URL" in response.content.decode()
+    assert f"Source 1: {reason}" in response.content.decode()
     assert not Annotation.objects.exists()
 
 

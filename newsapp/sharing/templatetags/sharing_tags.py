@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import re
 from functools import lru_cache
 
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.html import strip_tags
 
+from newsapp.text.extract import plain_text
 from newsapp.text.quotes import QUOTE_MARKS
 
 register = template.Library()
@@ -17,7 +16,6 @@ register = template.Library()
 _SPACE = re.compile(r"\s+")
 # Words that open with a quotation mark (or a CJK corner bracket) are not quoted again.
 OPENING_MARKS = QUOTE_MARKS + "「『"
-_BLOCK_BREAK = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|div|ul|ol)>|<br\s*/?>", re.IGNORECASE)
 
 
 @register.simple_tag(takes_context=True)
@@ -62,14 +60,9 @@ def share_links(context, note) -> dict[str, str]:
     return links
 
 
-@register.filter
-def plain_text(html_fragment: str) -> str:
-    """A sanitised HTML fragment (a note's ``note_html``) as one line of plain text.
-
-    The result is text, not HTML: autoescaping escapes it again wherever it is written.
-    """
-    text = html.unescape(strip_tags(_BLOCK_BREAK.sub(" ", html_fragment or "")))
-    return _SPACE.sub(" ", text).strip()
+# A sanitised HTML fragment (a note's ``note_html``) as one line of plain text; autoescaping
+# escapes it again wherever it is written.
+register.filter("plain_text", plain_text)
 
 
 @register.filter

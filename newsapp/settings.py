@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "newsapp.sharing",
     "newsapp.claims",
     "newsapp.ops",
+    "newsapp.reading",
 ]
 if REDIS_URL:
     INSTALLED_APPS.append("django_rq")  # RQ's worker command for the Redis task queue
@@ -88,6 +89,7 @@ GLOSS_READER_LAYERS = [
     "newsapp.annotations.layer.AnnotationsLayer",
     "newsapp.sharing.layer.SharingLayer",
     "newsapp.claims.layer.ClaimsLayer",
+    "newsapp.reading.layer.ReadingLayer",
 ]
 
 ROOT_URLCONF = "newsapp.urls"

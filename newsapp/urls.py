@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("newsapp.annotations.urls")),
     path("", include("newsapp.sharing.urls")),
     path("", include("newsapp.claims.urls")),
+    path("", include("newsapp.reading.urls")),
     path("accounts/", include("newsapp.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("newsapp.ops.urls")),

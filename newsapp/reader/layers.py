@@ -42,8 +42,6 @@ REPLY_CREATED = "reply_created"  # reply_create: `annotation` is the reply
 NOTES_SHOWN = "notes_shown"  # notes_rescore: `annotation_ids` now show as "Readers added context"
 ATTRIBUTION_CORRECTED = "attribution_corrected"  # `actor` says `detail["speaker"]` said `quote`
 FEED_ITEM_IMPORTED = "feed_item_imported"  # a feed (`detail["feed"]`, its id) brought `article`
-NOTE_HIDDEN = "note_hidden"  # moderation hid `annotation` (`detail["reason"]` may say why)
-NOTE_RESTORED = "note_restored"  # moderation showed `annotation` again
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "newsapp.claims",
     "newsapp.ops",
     "newsapp.reading",
+    "newsapp.notifications",
 ]
 if REDIS_URL:
     INSTALLED_APPS.append("django_rq")  # RQ's worker command for the Redis task queue
@@ -90,6 +91,7 @@ GLOSS_READER_LAYERS = [
     "newsapp.sharing.layer.SharingLayer",
     "newsapp.claims.layer.ClaimsLayer",
     "newsapp.reading.layer.ReadingLayer",
+    "newsapp.notifications.layer.NotificationsLayer",
 ]
 
 ROOT_URLCONF = "newsapp.urls"
@@ -107,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "newsapp.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -175,6 +178,36 @@ GLOSS_JOB_RESEND_SECONDS = float(os.environ.get("GLOSS_JOB_RESEND_SECONDS", "60"
 # only the tests, which serve pages from 127.0.0.1, turn it on.
 GLOSS_FETCH_ALLOW_LOOPBACK = env_bool("GLOSS_FETCH_ALLOW_LOOPBACK", False)
 GLOSS_FETCH_TIMEOUT = float(os.environ.get("GLOSS_FETCH_TIMEOUT", "10"))
+
+# Email (notifications, and anything else that sends mail): printed to the console while
+# DEBUG is on; SMTP from the environment in production (EMAIL_BACKEND may name another).
+_email_backend = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+_smtp = {
+    "host": os.environ.get("EMAIL_HOST", "localhost"),
+    "port": int(os.environ.get("EMAIL_PORT", "25")),
+    "username": os.environ.get("EMAIL_HOST_USER", ""),
+    "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+    "use_tls": env_bool("EMAIL_USE_TLS", False),
+    "use_ssl": env_bool("EMAIL_USE_SSL", False),
+    "timeout": int(os.environ.get("EMAIL_TIMEOUT", "20")),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email_backend,
+        "OPTIONS": _smtp if _email_backend.endswith(".smtp.EmailBackend") else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Gloss <gloss@localhost>")
+# Where the site is, for links in emails and feeds made outside a request (the worker).
+GLOSS_SITE_URL = os.environ.get(
+    "GLOSS_SITE_URL",
+    "http://127.0.0.1:8000/" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}/",
+)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "articles:library"

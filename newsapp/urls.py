@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("newsapp.sharing.urls")),
     path("", include("newsapp.claims.urls")),
     path("", include("newsapp.reading.urls")),
+    path("", include("newsapp.notifications.urls")),
     path("accounts/", include("newsapp.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("newsapp.ops.urls")),

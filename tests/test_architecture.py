@@ -25,6 +25,7 @@ RANK = {
     # after (the worker recovers the articles app's jobs); no app imports it.
     "ops": 5,
     "reading": 5,
+    "notifications": 5,
 }
 # Helpers every app may use; they import no app themselves.
 SHARED = {"web", "ratelimit"}

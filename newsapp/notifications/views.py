@@ -128,7 +128,13 @@ def follow(request):
     except RateLimited as error:
         return refusal(request, str(error), status=429, slot=slot, back="/")
     if request.htmx:
-        context = {"target": target, "key": key, "noun": noun, "following": not unfollowing}
+        context = {
+            "target": target,
+            "key": key,
+            "noun": noun,
+            "following": not unfollowing,
+            "quiet_noun": bool(request.POST.get("quiet")),
+        }
         return render_htmx(request, "notifications/_follow_button.html", context)
     verb = "no longer follow" if unfollowing else "now follow"
     messages.success(request, f"You {verb} {followable.label}.")

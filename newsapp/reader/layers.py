@@ -75,6 +75,7 @@ class Shelf:
     default: bool = False  # shown when the request names no shelf
     empty: str = ""  # what the page says when the shelf is empty
     shortcut: str = ""  # the key that opens it
+    short_label: str = ""  # the label on a phone, if `label` is too long there
 
 
 class Layer:

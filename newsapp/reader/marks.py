@@ -20,8 +20,8 @@ decides each `<mark>`'s attributes from the marks covering that piece of text:
 - TOP marks (words that three or more readers highlighted publicly, `count` of them) put
   `hl-top` on every piece (a piece that is nothing else gets `class="top"`) and `data-top`
   (the count); a second TOP mark of the same key with `part=1` covers the last character and
-  gives `hl-top-end`, where the count badge goes. A piece that no note covers says what it is
-  in its `title`.
+  gives `hl-top-end`, where the count badge goes. That piece, and any piece no note covers,
+  says what it is in its `title` (a quote's speaker wins).
 
 Nothing here adds text: `body_text` stays the `textContent` of the marked-up body.
 """
@@ -115,9 +115,10 @@ def attributes(
     tops = [mark for mark in covering if mark.layer == TOP]
     if tops:
         readers = max(mark.count for mark in tops)
-        attrs["class"] += " hl-top" + (" hl-top-end" if any(mark.part for mark in tops) else "")
+        at_end = any(mark.part for mark in tops)
+        attrs["class"] += " hl-top" + (" hl-top-end" if at_end else "")
         attrs["data-top"] = str(readers)
-        if not notes:
+        if at_end or not notes:  # the badge's tooltip, or a piece no note explains
             attrs["title"] = f"Top highlight: {readers} readers highlighted these words"
     if quote_keys:
         attrs["data-quote"] = " ".join(map(str, quote_keys))

@@ -113,6 +113,7 @@ class ReadingLayer(Layer):
             Shelf(
                 key="reading",
                 label="My reading list",
+                short_label="My list",
                 count=counts["listed"],
                 select=lambda articles: _on_list(articles, user),
                 position=-1,

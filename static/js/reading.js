@@ -113,8 +113,28 @@
       range.setEnd(point.node, Math.min(point.offset + 1, point.node.data.length));
       var top = range.getBoundingClientRect().top;
       window.scrollTo({ top: window.scrollY + top - topEdge(), behavior: "instant" });
-      var note = document.querySelector("[data-resume-note]");
-      if (note) note.hidden = false;
+      announce();
+    }
+
+    // "Back where you left off", in the page's polite toast region, with a way back up.
+    function announce() {
+      var region = document.getElementById("toast");
+      if (!region) return;
+      var toast = document.createElement("div");
+      toast.className = "toast";
+      var text = document.createElement("span");
+      text.textContent = "Back where you left off.";
+      var top = document.createElement("a");
+      top.href = "#main";
+      top.textContent = "Start from the top";
+      top.addEventListener("click", function (event) {
+        event.preventDefault();
+        window.scrollTo({ top: 0 });
+        toast.remove();
+      });
+      toast.append(text, " ", top);
+      region.replaceChildren(toast);
+      setTimeout(function () { toast.remove(); }, 8000);
     }
 
     function report() {
@@ -149,13 +169,6 @@
     window.addEventListener("pagehide", flush);
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden") flush();
-    });
-
-    var top = document.querySelector("[data-back-to-top]");
-    if (top) top.addEventListener("click", function (event) {
-      event.preventDefault();
-      window.scrollTo({ top: 0 });
-      top.closest("[data-resume-note]").hidden = true;
     });
 
     resume();

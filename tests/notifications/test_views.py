@@ -199,7 +199,7 @@ def test_a_private_claim_cannot_be_followed_by_others(client, reader):
 def test_the_article_page_offers_to_follow_the_article(client, reader):
     article = make_article()
     html = client.get(article.get_absolute_url()).content.decode()
-    assert "Follow article" in html
+    assert re.search(r"Follow <span class=\"visually-hidden\">this article</span>", html)
 
 
 # --- settings ------------------------------------------------------------------------------------

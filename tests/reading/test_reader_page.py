@@ -55,7 +55,7 @@ def test_the_page_carries_the_place_to_resume_and_the_time_left(client, reader, 
     reading_record_progress(reader=reader, article=article, position=60)
     html = client.get(article.get_absolute_url()).content.decode()
     assert 'data-resume="60"' in html
-    assert "On your reading list" in html
+    assert "On your list" in html
 
 
 def test_saving_without_javascript_redirects_back(client, reader, article):
@@ -73,7 +73,7 @@ def test_saving_with_htmx_answers_the_control(client, reader, article):
     assert response.status_code == 200
     assert 'id="reading-controls"' in html
     assert "<html" not in html
-    assert "On your reading list" in html
+    assert "On your list" in html
 
 
 def test_saving_from_a_library_card_answers_the_card_control(client, reader, article):

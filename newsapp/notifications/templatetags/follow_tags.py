@@ -10,8 +10,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("notifications/_follow_button.html", takes_context=True)
-def follow_button(context, target: str, key, noun: str, following=None) -> dict:
-    """`following` may be given when the page knows it (claim cards); else one query."""
+def follow_button(context, target: str, key, noun: str, following=None, quiet=False) -> dict:
+    """`following` may be given when the page knows it (claim cards); else one query.
+    `quiet` keeps the noun for screen readers only (where the page says what it is)."""
     request = context["request"]
     if following is None:
         following = is_following(request.user, target, key)
@@ -23,4 +24,5 @@ def follow_button(context, target: str, key, noun: str, following=None) -> dict:
         "key": key,
         "noun": noun,
         "following": following,
+        "quiet_noun": quiet,
     }

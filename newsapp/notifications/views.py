@@ -63,10 +63,12 @@ def _inbox(request):
     return render_htmx(request, "notifications/inbox.html", context, partial="list")
 
 
-@login_required
 @require_GET
 def badge(request):
-    """The header's unread count (polled by htmx; the page renders it on every load)."""
+    """The header's unread count (polled by htmx; the page renders it on every load). Signed
+    out meanwhile: 204, so the poll swaps nothing (rather than a sign-in page into the link)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
     context = {"unread_notifications": unread_count(request.user)}
     return render_htmx(request, "notifications/_badge.html", context)
 

@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from newsapp.annotations.models import Kind as NoteKind
 from newsapp.annotations.services import reply_create
+from newsapp.articles.models import Feed, FeedSubscription
+from newsapp.claims.models import Quote
 from newsapp.notifications.delivery import unsubscribe_token
 from newsapp.notifications.models import Delivery, FeedKey, Follow, Kind, Notification, Preference
 from newsapp.notifications.services import notify
@@ -279,3 +281,29 @@ def test_the_private_feed_lists_notifications_and_can_be_revoked(client, reader,
     assert client.get(key.get_absolute_url()).status_code == 404
     client.post(reverse("notifications:feed_key"), {"action": "revoke"})
     assert not FeedKey.objects.exists()
+
+
+def test_the_badge_poll_signed_out_swaps_nothing(client):
+    assert client.get(reverse("notifications:badge"), **HTMX).status_code == 204
+
+
+def test_a_speakers_page_and_a_feeds_page_offer_to_follow_them(client, reader):
+    article = make_quoted_article()
+    speaker = Quote.objects.filter(article=article, shown_speaker__isnull=False).first()
+    html = client.get(speaker.shown_speaker.get_absolute_url()).content.decode()
+    assert f"Follow {speaker.shown_speaker.name}" in html
+    feed = Feed.objects.create(url="https://feeds.example/harbour.xml", title="Harbour News")
+    FeedSubscription.objects.create(feed=feed, user=reader)
+    html = client.get(feed.get_absolute_url()).content.decode()
+    assert "Follow feed" in html
+    client.post(reverse("notifications:follow"), {"target": "feed", "key": str(feed.pk)})
+    assert Follow.objects.filter(follower=reader, target="feed", target_id=feed.pk).exists()
+
+
+def test_a_tag_filter_offers_to_follow_the_tag(client, reader):
+    article = make_article()
+    make_annotation(article=article, author=make_reader(), tags=["harbour"], note="Tagged.")
+    html = client.get(article.get_absolute_url(), {"tag": "harbour"}).content.decode()
+    assert "Follow #harbour" in html
+    fragment = client.get(article.get_absolute_url(), {"tag": "harbour"}, **HTMX).content.decode()
+    assert 'id="follow-filter" hx-swap-oob="true"' in fragment

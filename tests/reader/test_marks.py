@@ -142,15 +142,15 @@ def top_marks(words: str, readers: int, key: str = "top-0") -> list[Mark]:
 
 
 def test_a_top_highlight_alone_is_a_quiet_mark_with_its_count_and_a_badge_at_the_end():
-    html = render_marks(HTML, top_marks("border plan", 4)).html
-    first, last = marks_in(html)
+    body = render_marks(HTML, top_marks("border plan", 4))
+    first, last = marks_in(body)
     assert 'class="top hl-top"' in first
     assert 'data-top="4"' in first
     assert 'data-ids=""' in first  # nothing for the note script to open
     assert "tabindex" not in first
     assert 'class="top hl-top hl-top-end"' in last
     assert 'title="Top highlight: 4 readers highlighted these words"' in last
-    assert canonical_text(html) == TEXT
+    assert canonical_text(body.html) == TEXT
 
 
 def test_a_top_highlight_over_a_note_adds_to_the_notes_mark():
@@ -158,7 +158,7 @@ def test_a_top_highlight_over_a_note_adds_to_the_notes_mark():
         Mark(NOTE, "abc", *span("border plan"), kind="highlight"),
         *top_marks("border plan", 3),
     ]
-    first, last = marks_in(render_marks(HTML, marks).html)
+    first, last = marks_in(render_marks(HTML, marks))
     assert first.startswith('<mark class="hl hl-highlight hl-top" data-ids="0"')
     assert "title=" not in first  # the note explains it
     assert "hl-top-end" in last
@@ -167,6 +167,6 @@ def test_a_top_highlight_over_a_note_adds_to_the_notes_mark():
 
 def test_a_quotes_speaker_keeps_the_title_over_a_top_highlight():
     marks = [Mark(QUOTE, 7, *span("border plan"), label="Ana Ruiz"), *top_marks("border plan", 3)]
-    first, _ = marks_in(render_marks(HTML, marks).html)
+    first, _ = marks_in(render_marks(HTML, marks))
     assert 'class="q hl-top"' in first
     assert 'title="Quote: Ana Ruiz"' in first

@@ -15,6 +15,7 @@ from newsapp.reading.models import ReadingEntry, Status
 from newsapp.reading.services import reading_record_progress
 from newsapp.text.extract import canonical_text
 from tests.factories import make_annotation, make_article, make_user
+from tests.pages import article_body
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +32,6 @@ def reader(client):
     user = make_user("reader")
     client.force_login(user)
     return user
-
-
-def body_of(html: str) -> str:
-    body = html[html.index("data-article-body>") + len("data-article-body>") :]
-    return body[: body.index("</div>")]
 
 
 def test_a_signed_in_reader_can_save_and_mark_as_read(client, reader, article):
@@ -141,7 +137,7 @@ def highlight(article, words: str, readers: int, **fields) -> None:
 def test_three_readers_on_the_same_words_make_a_top_highlight(client, article):
     highlight(article, "widen the harbour bridge", 3)
     html = client.get(article.get_absolute_url()).content.decode()
-    body = body_of(html)
+    body = article_body(html)
     assert 'data-top="3"' in body
     assert "hl-top-end" in body
     assert canonical_text(body) == article.body_text
@@ -149,7 +145,7 @@ def test_three_readers_on_the_same_words_make_a_top_highlight(client, article):
 
 def test_two_readers_are_not_a_top_highlight(client, article):
     highlight(article, "widen the harbour bridge", 2)
-    assert "data-top=" not in body_of(client.get(article.get_absolute_url()).content.decode())
+    assert "data-top=" not in article_body(client.get(article.get_absolute_url()).content.decode())
 
 
 def test_one_reader_twice_counts_once(client, article):
@@ -157,13 +153,13 @@ def test_one_reader_twice_counts_once(client, article):
     make_annotation(article=article, author=author, exact="widen the harbour bridge")
     make_annotation(article=article, author=author, exact="the harbour bridge")
     highlight(article, "harbour bridge", 1)
-    assert "data-top=" not in body_of(client.get(article.get_absolute_url()).content.decode())
+    assert "data-top=" not in article_body(client.get(article.get_absolute_url()).content.decode())
 
 
 def test_a_top_highlight_shows_whatever_the_viewers_filter(client, reader, article):
     highlight(article, "widen the harbour bridge", 3)
     html = client.get(article.get_absolute_url(), {"show": "mine"}).content.decode()
-    marks = re.findall(r'<mark class="top hl-top[^"]*"', body_of(html))
+    marks = re.findall(r'<mark class="top hl-top[^"]*"', article_body(html))
     assert marks
 
 

@@ -76,11 +76,12 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-created_at"]
         indexes = [
-            models.Index(
+            models.Index(fields=["-published_at", "-created_at"]),  # the default ordering
+            models.Index(  # the library: newest first by publication, else by when added
                 Coalesce("published_at", "created_at").desc(),
                 models.F("id").desc(),
                 name="article_newest_first",
-            )
+            ),
         ]
         constraints = [
             # One article per web page: imports and feeds look this up before fetching, and

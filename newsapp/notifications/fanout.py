@@ -9,6 +9,7 @@ queues itself again for the rest; a worker that stops mid-way resumes at the cur
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import reduce
 from operator import or_
 
@@ -21,6 +22,7 @@ from .delivery import deliver
 from .models import Fanout, Follow, Notification
 
 BATCH = 1000
+KEEP_FINISHED = timedelta(days=7)  # finished fan-outs are kept this long, for the admin
 
 
 def fanout_queue(
@@ -127,7 +129,9 @@ def fan_out_task(fanout_id: int) -> str:
     if fanout is None:
         return "Nothing to do: finished or gone."
     if fan_out_batch(fanout):
-        Fanout.objects.filter(pk=fanout.pk).update(finished_at=timezone.now())
+        now = timezone.now()
+        Fanout.objects.filter(pk=fanout.pk).update(finished_at=now)
+        Fanout.objects.filter(finished_at__lt=now - KEEP_FINISHED).delete()
         return f"Done: {fanout.notified} notified."
     fan_out_task.enqueue(fanout.pk)
     return f"{fanout.notified} notified so far; next batch queued."

@@ -13,10 +13,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
-            model_name='article',
-            name='articles_ar_publish_178f22_idx',
-        ),
         migrations.AddIndex(
             model_name='article',
             index=models.Index(models.OrderBy(django.db.models.functions.comparison.Coalesce('published_at', 'created_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='article_newest_first'),

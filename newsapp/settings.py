@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "newsapp.sharing",
     "newsapp.claims",
     "newsapp.ops",
+    "newsapp.reading",
+    "newsapp.notifications",
 ]
 if REDIS_URL:
     INSTALLED_APPS.append("django_rq")  # RQ's worker command for the Redis task queue
@@ -88,6 +90,8 @@ GLOSS_READER_LAYERS = [
     "newsapp.annotations.layer.AnnotationsLayer",
     "newsapp.sharing.layer.SharingLayer",
     "newsapp.claims.layer.ClaimsLayer",
+    "newsapp.reading.layer.ReadingLayer",
+    "newsapp.notifications.layer.NotificationsLayer",
 ]
 
 ROOT_URLCONF = "newsapp.urls"
@@ -106,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "newsapp.web.site_navigation",
+                "newsapp.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -179,31 +184,40 @@ GLOSS_JOB_RESEND_SECONDS = float(os.environ.get("GLOSS_JOB_RESEND_SECONDS", "60"
 GLOSS_FETCH_ALLOW_LOOPBACK = env_bool("GLOSS_FETCH_ALLOW_LOOPBACK", False)
 GLOSS_FETCH_TIMEOUT = float(os.environ.get("GLOSS_FETCH_TIMEOUT", "10"))
 
-# Email (password reset links). Development prints messages to the console; with EMAIL_HOST
-# set (always in production) they go out over SMTP. Django 6.1 configures sending as MAILERS;
-# the environment variables keep their long-standing names.
-email_host = os.environ.get("EMAIL_HOST", "")  # lower case: not a Django setting itself
+# Email (password reset links, notifications): printed to the console while DEBUG is on and
+# no EMAIL_HOST is given; SMTP from the environment otherwise (EMAIL_BACKEND may name another).
+# Django 6.1 configures sending as MAILERS; the variables keep their long-standing names.
+_email_host = os.environ.get("EMAIL_HOST", "")
+_email_backend = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if _email_host or not DEBUG
+    else "django.core.mail.backends.console.EmailBackend",
+)
+_smtp = {
+    "host": _email_host or "localhost",
+    "port": int(os.environ.get("EMAIL_PORT", "587")),
+    "username": os.environ.get("EMAIL_HOST_USER", ""),
+    "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+    "use_tls": env_bool("EMAIL_USE_TLS", True),
+    "use_ssl": env_bool("EMAIL_USE_SSL", False),
+    "timeout": int(os.environ.get("EMAIL_TIMEOUT", "20")),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email_backend,
+        "OPTIONS": _smtp if _email_backend.endswith(".smtp.EmailBackend") else {},
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Gloss <gloss@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if email_host or not DEBUG:
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": email_host or "localhost",
-                "port": int(os.environ.get("EMAIL_PORT", "587")),
-                "username": os.environ.get("EMAIL_HOST_USER", ""),
-                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
-                "timeout": 10,
-            },
-        }
-    }
-else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-
 # A password reset link works for this long (Django's default is three days).
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# Where the site is, for links in emails and feeds made outside a request (the worker).
+GLOSS_SITE_URL = os.environ.get(
+    "GLOSS_SITE_URL",
+    "http://127.0.0.1:8000/" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}/",
+)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "articles:library"

@@ -107,6 +107,8 @@ NAVIGATION = {
     "annotations:trash": ("mine", "true"),
     "articles:feeds": ("feeds", "page"),
     "articles:feed": ("feeds", "true"),
+    "notifications:inbox": ("inbox", "page"),
+    "notifications:settings": ("inbox", "true"),
 }
 
 

@@ -24,6 +24,8 @@ RANK = {
     # Running the project (health, logs, error pages, the worker): above every app it looks
     # after (the worker recovers the articles app's jobs); no app imports it.
     "ops": 5,
+    "reading": 5,
+    "notifications": 5,
 }
 # Helpers every app may use; they import no app themselves.
 SHARED = {"web", "ratelimit"}

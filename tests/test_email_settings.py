@@ -22,7 +22,7 @@ def mailer(**env: str) -> tuple[dict, str]:
 
 def test_development_prints_email_to_the_console():
     config, _ = mailer(DEBUG="true", EMAIL_HOST="")
-    assert config == {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    assert config == {"BACKEND": "django.core.mail.backends.console.EmailBackend", "OPTIONS": {}}
 
 
 def test_production_sends_over_smtp_as_the_environment_says():
@@ -42,6 +42,7 @@ def test_production_sends_over_smtp_as_the_environment_says():
         "username": "gloss",
         "password": "secret-for-the-test",
         "use_tls": False,
-        "timeout": 10,
+        "use_ssl": False,
+        "timeout": 20,
     }
     assert sender == "Gloss <hello@gloss.example>"

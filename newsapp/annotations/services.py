@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from newsapp import ratelimit
+from newsapp.reader import layers
 from newsapp.text.anchoring import locate, selector_for
 
 from .models import AnchorState, Annotation, ContextSource, Kind, Tag, Visibility
@@ -157,6 +158,11 @@ def _create(
             annotation.save()
             replace_tags_and_sources(annotation, tags, sources)
             article.mark_annotations_changed()
+            layers.follow_change(
+                layers.Change(
+                    layers.NOTE_CREATED, actor=author, annotation=annotation, article=article
+                )
+            )
     except IntegrityError:
         # Two identical submissions raced; the first one won and is the answer.
         existing = earlier_submission(author, submission_token)
@@ -398,4 +404,9 @@ def reply_create(
             submission_token=submission_token,
         )
         parent.article.mark_annotations_changed()
+        layers.follow_change(
+            layers.Change(
+                layers.REPLY_CREATED, actor=author, annotation=reply, article=parent.article
+            )
+        )
     return reply

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from newsapp.reader import layers
+
 from .feeds import FeedEntry, FeedError, FeedFetch, fetch_feed
 from .fetch import FetchError
 from .models import Article, Feed, FeedItem, FeedSubscription
@@ -211,6 +213,7 @@ def _import_entry(feed: Feed, entry: FeedEntry, item: FeedItem | None, poll: Pol
         try:
             with transaction.atomic():
                 FeedItem.objects.create(feed=feed, guid=entry.guid[:1000], **values)
+                _tell_followers(feed, article, status)
         except IntegrityError:
             # A concurrent poll recorded it first.
             logger.info("feed item %s of feed %s recorded twice", entry.guid, feed.pk)
@@ -218,7 +221,21 @@ def _import_entry(feed: Feed, entry: FeedEntry, item: FeedItem | None, poll: Pol
         for name, value in values.items():
             setattr(item, name, value)
         item.attempts += 1
-        item.save()
+        with transaction.atomic():
+            item.save()
+            _tell_followers(feed, article, status)
+
+
+def _tell_followers(feed: Feed, article: Article | None, status: str) -> None:
+    """A new article from the feed: the reader layers hear of it (its followers are told)."""
+    if article is not None and status == FeedItem.Status.IMPORTED:
+        layers.follow_change(
+            layers.Change(
+                layers.FEED_ITEM_IMPORTED,
+                article=article,
+                detail={"feed": feed.pk, "feed_title": str(feed)[:80]},
+            )
+        )
 
 
 def _record_fetch(feed: Feed, poll: PollResult) -> None:

@@ -6,11 +6,15 @@ from functools import cached_property
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 from django.utils import timezone
 
 from newsapp.reader import layers
 from newsapp.text.extract import reading_minutes, text_fingerprint
+
+EXCERPT_SOURCE_CHARS = 600
+EXCERPT_CHARS = 240
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -21,11 +25,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(Q(title__icontains=query) | Q(body_text__icontains=query))
 
     def newest_first(self) -> ArticleQuerySet:
-        return self.order_by(models.F("published_at").desc(nulls_last=True), "-created_at")
+        """By publication date, or the date it was added when the source gave none."""
+        return self.order_by(Coalesce("published_at", "created_at").desc(), "-pk")
 
     def for_library(self) -> ArticleQuerySet:
-        """Library rows, without their bodies (reader layers add what cards show of them)."""
-        return self.defer("body_html", "body_text")
+        """Library rows, without their bodies but with the first words for the excerpt (reader
+        layers add what else cards show of them)."""
+        return self.defer("body_html", "body_text").annotate(
+            lead_text=Substr("body_text", 1, EXCERPT_SOURCE_CHARS)
+        )
 
     def with_text(self, text: str) -> ArticleQuerySet:
         """Articles whose text is `text`, whitespace aside (one indexed lookup)."""
@@ -78,7 +86,14 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["-published_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["-published_at", "-created_at"]),  # the default ordering
+            models.Index(  # the library: newest first by publication, else by when added
+                Coalesce("published_at", "created_at").desc(),
+                models.F("id").desc(),
+                name="article_newest_first",
+            ),
+        ]
         constraints = [
             # One article per web page: imports and feeds look this up before fetching, and
             # the constraint settles the race between two imports of the same page.
@@ -98,6 +113,24 @@ class Article(models.Model):
     @property
     def reading_minutes(self) -> int:
         return reading_minutes(self.word_count)
+
+    @property
+    def excerpt(self) -> str:
+        """The first words of the text for a card (cut at a word), without a repeated title."""
+        text = getattr(self, "lead_text", None)
+        if text is None:
+            text = self.body_text[:EXCERPT_SOURCE_CHARS]
+        text = " ".join(text.split())
+        if text.startswith(self.title):
+            text = text[len(self.title) :].lstrip(" .:—-")
+        if len(text) <= EXCERPT_CHARS:
+            return text
+        return text[:EXCERPT_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+    @property
+    def listed_at(self):
+        """The date the library sorts by: published, else added."""
+        return self.published_at or self.created_at
 
     @cached_property
     def latest_revision(self) -> ArticleRevision | None:

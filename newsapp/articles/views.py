@@ -26,17 +26,48 @@ from .revisions import revision_diff
 from .services import SameTextExists, article_import
 
 ARTICLES_PER_PAGE = 12
+EVERYTHING = "all"
+
+
+def library_tabs(request) -> tuple[list[layers.Shelf], layers.Shelf | None]:
+    """The library's tabs in order (the layers' shelves around "Library", which is everything)
+    and the shelf the request shows (None: everything)."""
+    shelves = sorted(layers.library_shelves(request), key=lambda shelf: shelf.position)
+    everything = layers.Shelf(
+        key=EVERYTHING,
+        label="Library",
+        count=Article.objects.count(),
+        select=lambda articles: articles.newest_first(),
+        shortcut="2" if shelves else "",
+    )
+    tabs = [
+        *(s for s in shelves if s.position < 0),
+        everything,
+        *(s for s in shelves if s.position >= 0),
+    ]
+    asked = request.GET.get("shelf") or next((s.key for s in shelves if s.default), EVERYTHING)
+    shown = next((shelf for shelf in shelves if shelf.key == asked), None)
+    return (tabs if shelves else []), shown
 
 
 @require_GET
 def library(request):
+    """Every article, newest first, or one of the reader's shelves (their reading list, their
+    archive), with a search over titles and text."""
     query = request.GET.get("q", "").strip()[:200]
-    articles = Article.objects.for_library().search(query).newest_first()
+    tabs, shelf = library_tabs(request)
+    articles = Article.objects.for_library().search(query)
+    articles = shelf.select(articles) if shelf else articles.newest_first()
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     layers.library_cards(page.object_list, request.user)
-    return render_htmx(
-        request, "articles/library.html", {"page": page, "query": query}, partial="results"
-    )
+    context = {
+        "page": page,
+        "query": query,
+        "tabs": tabs,
+        "shelf": shelf.key if shelf else EVERYTHING,
+        "empty": shelf.empty if shelf else "",
+    }
+    return render_htmx(request, "articles/library.html", context, partial="results")
 
 
 @require_GET

@@ -23,6 +23,7 @@ from django.utils import timezone
 from newsapp import ratelimit
 from newsapp.annotations.models import Annotation, ContextSource, Kind, Visibility
 from newsapp.annotations.scoring import Rating, score_notes
+from newsapp.reader import layers
 
 from .models import RATING_NUMBERS, NoteRating, NoteScore, NoteStatus, RatingValue, ScoringRun
 
@@ -133,6 +134,13 @@ def notes_rescore() -> RescoreResult:
         articles = Annotation.objects.filter(pk__in=changed_notes).select_related("article")
         for article in {annotation.article for annotation in articles}:
             article.mark_annotations_changed()
+        shown = sorted(
+            note
+            for note in changed_notes
+            if note in scores and scores[note].status == NoteStatus.HELPFUL
+        )
+        if shown:
+            layers.follow_change(layers.Change(layers.NOTES_SHOWN, annotation_ids=tuple(shown)))
     result = RescoreResult(
         notes=len(scores),
         ratings=len(rows),

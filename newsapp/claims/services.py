@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from newsapp import ratelimit
+from newsapp.reader import layers
 from newsapp.text.quotes import (
     SAME_QUOTE_THRESHOLD,
     FoundQuote,
@@ -270,10 +271,25 @@ def attribution_correct(*, quote: Quote, reader, speaker_name: str) -> Attributi
     )
     with limit, transaction.atomic():
         speaker = _speaker_rows({slug: name})[slug]
+        before = (
+            AttributionCorrection.objects.filter(quote=quote, reader=reader)
+            .values_list("speaker_id", flat=True)
+            .first()
+        )
         correction, _ = AttributionCorrection.objects.update_or_create(
             quote=quote, reader=reader, defaults={"speaker": speaker}
         )
         _refresh_shown_speaker(quote)
+        if before != speaker.pk:
+            layers.follow_change(
+                layers.Change(
+                    layers.ATTRIBUTION_CORRECTED,
+                    actor=reader,
+                    quote=quote,
+                    article=quote.article,
+                    detail={"speaker": speaker.pk},
+                )
+            )
     return correction
 
 

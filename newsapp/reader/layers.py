@@ -11,13 +11,20 @@ title), "tools", "before_body", "after_body", "aside" (the notes margin), "after
 "scripts" (end of the page), "oob" (out-of-band fragments of the HTMX answer to a change).
 Slots other templates offer: "before_notes" (the annotations' margin, above the cards),
 "card" and "card_footer" (each note card, after its note and at its foot), "library_card"
-(each article on the library page).
+(each article on the library page, inline in its line of facts), "library_card_footer" (under
+each library card's facts), "library_scripts" (the end of the library page), "filter_tools"
+(the reader's notes filter, when a tag or a reader is chosen), "speaker" (a speaker's page,
+under the name) and "feed" (a feed's page, under its title).
+
+Layers also hear of writes readers may want to know about (`follow_change` with a `Change`,
+inside the write's transaction) and may offer the library page tabs of their own
+(`library_shelves`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +34,48 @@ from django.utils.module_loading import import_string
 if TYPE_CHECKING:
     from .marks import Mark
     from .page import ReaderPage
+
+
+# Kinds of Change: what a write that readers may want to hear of was.
+NOTE_CREATED = "note_created"  # annotation_create: a new top-level annotation (`annotation`)
+REPLY_CREATED = "reply_created"  # reply_create: `annotation` is the reply
+NOTES_SHOWN = "notes_shown"  # notes_rescore: `annotation_ids` now show as "Readers added context"
+ATTRIBUTION_CORRECTED = "attribution_corrected"  # `actor` says `detail["speaker"]` said `quote`
+FEED_ITEM_IMPORTED = "feed_item_imported"  # a feed (`detail["feed"]`, its id) brought `article`
+
+
+@dataclass(frozen=True)
+class Change:
+    """A write readers may want to hear of (a reply, a new note on a claim, a correction).
+
+    The service that writes it calls `follow_change(Change(...))` inside its transaction; a
+    layer that reacts (notifications) does its work there, or queues a task with
+    `transaction.on_commit`, so what it makes commits or rolls back with the write.
+    """
+
+    kind: str
+    actor: Any = None  # who wrote it; None for the machine (a scoring run, a feed poll)
+    annotation: Any = None
+    article: Any = None
+    quote: Any = None
+    annotation_ids: tuple[int, ...] = ()
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """A tab of the library page that a layer offers beside "Library" (everything)."""
+
+    key: str  # its ?shelf= value
+    label: str
+    count: int
+    # The articles on it, in its order, from the library's rows (a search may narrow them).
+    select: Callable[[Any], Any]
+    position: int = 0  # before the Library tab (< 0) or after it (> 0)
+    default: bool = False  # shown when the request names no shelf
+    empty: str = ""  # what the page says when the shelf is empty
+    shortcut: str = ""  # the key that opens it
+    short_label: str = ""  # the label on a phone, if `label` is too long there
 
 
 class Layer:
@@ -64,6 +113,9 @@ class Layer:
         `user` may know of."""
         return ""
 
+    def follow_change(self, change: Change) -> None:
+        """A write readers may want to hear of happened (inside its transaction)."""
+
     # --- the reader page -----------------------------------------------------------------
     def variant(self, page: ReaderPage) -> str:
         """What of the request changes this layer's part of the cached body (a filter)."""
@@ -83,6 +135,10 @@ class Layer:
 
     def library_cards(self, articles: list, user) -> None:
         """Attach what this layer shows on the library's article cards (constant queries)."""
+
+    def library_shelves(self, request) -> list[Shelf]:
+        """The library tabs this layer offers the request's reader (constant queries)."""
+        return []
 
 
 @cache
@@ -151,6 +207,12 @@ def article_changed(*, article) -> None:
         layer.article_changed(article=article)
 
 
+def follow_change(change: Change) -> None:
+    """Tell every layer of a write (call inside the write's transaction)."""
+    for layer in active_layers():
+        layer.follow_change(change)
+
+
 def card_extras(notes: list, user) -> None:
     for layer in active_layers():
         layer.card_extras(notes, user)
@@ -159,3 +221,7 @@ def card_extras(notes: list, user) -> None:
 def library_cards(articles: list, user) -> None:
     for layer in active_layers():
         layer.library_cards(articles, user)
+
+
+def library_shelves(request) -> list[Shelf]:
+    return [shelf for layer in active_layers() for shelf in layer.library_shelves(request)]

@@ -17,6 +17,11 @@ decides each `<mark>`'s attributes from the marks covering that piece of text:
   stop a selection that starts inside it.
 - CONTEXT marks (one character at the end of a claim whose readers' context is shown) put
   `hl-context` on every piece of that note, and `hl-context-end` where the badge goes.
+- TOP marks (words that three or more readers highlighted publicly, `count` of them) put
+  `hl-top` on every piece (a piece that is nothing else gets `class="top"`) and `data-top`
+  (the count); a second TOP mark of the same key with `part=1` covers the last character and
+  gives `hl-top-end`, where the count badge goes. That piece, and any piece no note covers,
+  says what it is in its `title` (a quote's speaker wins).
 
 Nothing here adds text: `body_text` stays the `textContent` of the marked-up body.
 """
@@ -31,18 +36,20 @@ from newsapp.text import highlight
 NOTE = "note"
 QUOTE = "quote"
 CONTEXT = "context"
+TOP = "top"
 UNKNOWN_SPEAKER = "Speaker unknown"
 
 
 @dataclass(frozen=True, slots=True)
 class Mark:
-    layer: str  # NOTE, QUOTE or CONTEXT
+    layer: str  # NOTE, QUOTE, CONTEXT or TOP
     key: str | int  # what it marks: a note's public id, a quote's id
     start: int
     end: int
     part: int = 0  # of a thing marked in pieces (a quote interrupted by "she said"): 0 first
     kind: str = ""  # a note's kind (its colour)
     label: str = ""  # a quote's speaker ("" when unknown)
+    count: int = 0  # a top highlight's readers
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +110,16 @@ def attributes(
         attrs["class"] = " ".join(classes)
         attrs["data-ids"] = " ".join(str(numbers[str(mark.key)]) for mark in notes)
     else:
-        attrs["class"] = "q"
+        attrs["class"] = "q" if quote_keys else "top"
         attrs["data-ids"] = ""
+    tops = [mark for mark in covering if mark.layer == TOP]
+    if tops:
+        readers = max(mark.count for mark in tops)
+        at_end = any(mark.part for mark in tops)
+        attrs["class"] += " hl-top" + (" hl-top-end" if at_end else "")
+        attrs["data-top"] = str(readers)
+        if at_end or not notes:  # the badge's tooltip, or a piece no note explains
+            attrs["title"] = f"Top highlight: {readers} readers highlighted these words"
     if quote_keys:
         attrs["data-quote"] = " ".join(map(str, quote_keys))
         speaker = next(

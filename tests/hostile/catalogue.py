@@ -73,8 +73,13 @@ def endpoints(*, include_not_fuzzed: bool = False) -> list[Endpoint]:
 
 
 # Which object fills `pk` (or a non-article `slug`), by endpoint name.
-_PK_OWNERS = {"articles:job": "job", "claims:quote": "quote", "claims:attribution": "quote"}
-_PK_OWNER_WORDS = {"feed": "feed", "unsubscribe": "feed"}
+_PK_OWNERS = {
+    "articles:job": "job",
+    "claims:quote": "quote",
+    "claims:attribution": "quote",
+    "notifications:follow_remove": "follow",
+}
+_PK_OWNER_WORDS = {"feed": "feed", "unsubscribe": "feed", "notifications:": "notification"}
 _SLUG_OWNERS = {"claims:speaker": "speaker"}
 # A password reset link that is well formed but not valid (its page says so).
 _REGEX_VALUES = {"fmt": "md", "uidb64": "MQ", "token": "c1s3bj-0123456789abcdef0123456789abcdef"}
@@ -116,10 +121,13 @@ def sample_path(endpoint: Endpoint, world: dict, **overrides: object) -> str:
 
 def build_world() -> dict:
     """A reader, another reader, an article with quotes, a public note with a reply, a private
-    note, a feed, a job: what every path parameter points at. Returns their keys."""
+    note, a feed, a job, a follow and a notification: what every path parameter points at.
+    Returns their keys."""
     from newsapp.annotations.services import reply_create
     from newsapp.articles.models import Feed, FeedSubscription, Job, JobKind, JobStatus
     from newsapp.claims.models import Quote
+    from newsapp.notifications.models import Notification
+    from newsapp.notifications.services import follow_create
     from tests.factories import make_annotation, make_article, make_user
 
     owner = make_user("fuzz-owner")
@@ -142,6 +150,8 @@ def build_world() -> dict:
     job = Job.objects.create(
         kind=JobKind.IMPORT_URL, status=JobStatus.DONE, requested_by=owner, url=LOOPBACK_SOURCE
     )
+    follow_create(user=owner, target="article", key=str(article.pk))
+    notification = Notification.objects.get(recipient=owner)  # the reply's
     return {
         "owner": owner.username,
         "other": other.username,
@@ -155,6 +165,8 @@ def build_world() -> dict:
         "speaker": quote.speaker.slug,
         "feed": feed.pk,
         "job": job.pk,
+        "follow": owner.follows.get().pk,
+        "notification": notification.pk,
     }
 
 

@@ -114,7 +114,7 @@ def test_no_view_is_exempt_from_csrf():
 def _any_path(endpoint) -> str:
     world = {
         "slug": "s", "public_id": "p", "speaker": "s", "job": 1, "feed": 1, "quote": 1,
-        "owner": "u",
+        "owner": "u", "follow": 1, "notification": 1,
     }  # fmt: skip
     return sample_path(endpoint, world)
 

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsapp.reader.marks import CONTEXT, NOTE, QUOTE, Mark, attributes, render_marks
+from newsapp.reader.marks import CONTEXT, NOTE, QUOTE, TOP, Mark, attributes, render_marks
 from newsapp.text.extract import canonical_text
 
 HTML = "<p>The minister said the border plan is not feasible.</p><p>Critics disagreed.</p>"
@@ -128,3 +128,45 @@ def test_marks_never_change_the_text(specs):
         for number, (layer, start, length) in enumerate(specs)
     ]
     assert canonical_text(render_marks(HTML, marks).html) == TEXT
+
+
+# --- top highlights ----------------------------------------------------------------------------
+
+
+def top_marks(words: str, readers: int, key: str = "top-0") -> list[Mark]:
+    start, end = span(words)
+    return [
+        Mark(TOP, key, start, end, count=readers),
+        Mark(TOP, key, end - 1, end, part=1, count=readers),
+    ]
+
+
+def test_a_top_highlight_alone_is_a_quiet_mark_with_its_count_and_a_badge_at_the_end():
+    body = render_marks(HTML, top_marks("border plan", 4))
+    first, last = marks_in(body)
+    assert 'class="top hl-top"' in first
+    assert 'data-top="4"' in first
+    assert 'data-ids=""' in first  # nothing for the note script to open
+    assert "tabindex" not in first
+    assert 'class="top hl-top hl-top-end"' in last
+    assert 'title="Top highlight: 4 readers highlighted these words"' in last
+    assert canonical_text(body.html) == TEXT
+
+
+def test_a_top_highlight_over_a_note_adds_to_the_notes_mark():
+    marks = [
+        Mark(NOTE, "abc", *span("border plan"), kind="highlight"),
+        *top_marks("border plan", 3),
+    ]
+    first, last = marks_in(render_marks(HTML, marks))
+    assert first.startswith('<mark class="hl hl-highlight hl-top" data-ids="0"')
+    assert "title=" not in first  # the note explains it
+    assert "hl-top-end" in last
+    assert 'title="Top highlight: 3 readers' in last
+
+
+def test_a_quotes_speaker_keeps_the_title_over_a_top_highlight():
+    marks = [Mark(QUOTE, 7, *span("border plan"), label="Ana Ruiz"), *top_marks("border plan", 3)]
+    first, _ = marks_in(render_marks(HTML, marks))
+    assert 'class="q hl-top"' in first
+    assert 'title="Quote: Ana Ruiz"' in first

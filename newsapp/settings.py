@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "newsapp.accounts",
     "newsapp.sharing",
     "newsapp.claims",
+    "newsapp.groups",
+    "newsapp.moderation",
     "newsapp.ops",
 ]
 if REDIS_URL:

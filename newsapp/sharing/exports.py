@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from newsapp.annotations import policies
 from newsapp.annotations.models import AnchorState, Annotation, ContextSource, Tag, Visibility
 from newsapp.annotations.services import (
     MAX_NOTE_CHARS,
@@ -60,6 +61,8 @@ __all__ = [
     "reader_markdown",
 ]
 
+# Imports land as one reader's notes: private, unlisted or public (share with a group after).
+IMPORT_VISIBILITIES = (Visibility.PRIVATE, Visibility.UNLISTED, Visibility.PUBLIC)
 # More than any reader annotates by hand; bounds the anchoring work one upload can ask for.
 MAX_IMPORT_ANNOTATIONS = 2000
 SELECTOR_CONTEXT_FIELD = 64  # Annotation.prefix / suffix max_length
@@ -376,7 +379,7 @@ def annotations_import(
     are not found are kept as orphaned; items that cannot be annotations (no text target, a note
     over the limit, already imported) are reported as skipped.
     """
-    if visibility not in Visibility.values:
+    if visibility not in IMPORT_VISIBILITIES:
         raise ValidationError({"visibility": "Choose private, unlisted or public."})
     parsed = parse_annotations(data)
     if len(parsed.annotations) > MAX_IMPORT_ANNOTATIONS:
@@ -445,7 +448,7 @@ def annotations_import(
         )
 
     with transaction.atomic():
-        _write(article, planned)
+        _write(article, author, planned)
 
     for plan in planned:
         row = ImportedRow(
@@ -489,9 +492,23 @@ def _annotation_for(
     )
 
 
-def _write(article: Article, planned: list[_Planned]) -> None:
+def _write(article: Article, author, planned: list[_Planned]) -> None:
     if not planned:
         return
+    # What moderation says about publishing them (new accounts' limits, restricted authors).
+    policies.review(
+        policies.Write(
+            author,
+            [
+                policies.Draft(
+                    plan.annotation,
+                    tuple(source.url for source in plan.sources),
+                    newly_public=plan.annotation.visibility == Visibility.PUBLIC,
+                )
+                for plan in planned
+            ],
+        )
+    )
     for plan in planned:
         # Field checks only: foreign keys and uniqueness would cost a query per annotation.
         plan.annotation.full_clean(

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("newsapp.annotations.urls")),
     path("", include("newsapp.sharing.urls")),
     path("", include("newsapp.claims.urls")),
+    path("", include("newsapp.groups.urls")),
+    path("", include("newsapp.moderation.urls")),
     path("accounts/", include("newsapp.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("newsapp.ops.urls")),

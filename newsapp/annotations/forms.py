@@ -53,7 +53,6 @@ class NoteFieldsForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "economy, needs-source"}),
     )
     visibility = forms.ChoiceField(
-        label="Who can see it",
         choices=audience_choices([]),
         initial=Visibility.PUBLIC,
         error_messages={

@@ -82,7 +82,9 @@ def test_a_report_is_recorded_and_the_note_stays_shown(public_note):
 )
 def test_a_report_needs_a_known_reason(public_note, reason, text, message):
     with pytest.raises(ValidationError, match=message):
-        services.report_create(annotation=public_note, reporter=make_user(), reason=reason, text=text)
+        services.report_create(
+            annotation=public_note, reporter=make_user(), reason=reason, text=text
+        )
     assert not Report.objects.exists()
 
 

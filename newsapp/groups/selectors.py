@@ -104,6 +104,24 @@ def reading_list(group: Group, user) -> list[ReadingListEntry]:
     return entries
 
 
+@dataclass(frozen=True)
+class SaveChoice:
+    group: Group
+    saved: bool
+
+
+def save_choices(user, article) -> list[SaveChoice]:
+    """The reader's groups, each saying whether `article` is on its reading list (two
+    queries, whatever the number of groups)."""
+    groups = list(Group.objects.filter(memberships__user=user).order_by("name", "pk"))
+    saved = set(
+        ReadingListEntry.objects.filter(article=article, group__in=groups).values_list(
+            "group_id", flat=True
+        )
+    )
+    return [SaveChoice(group, group.pk in saved) for group in groups]
+
+
 def pending_invitations(user) -> list[Invite]:
     """Invitations addressed to `user` that still open the door."""
     return list(

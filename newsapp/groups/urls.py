@@ -9,6 +9,7 @@ app_name = "groups"
 urlpatterns = [
     path("groups/", views.group_index, name="index"),
     path("groups/new/", views.group_create, name="create"),
+    path("groups/save/<slug:slug>/", views.save_article, name="save"),
     path("groups/join/<str:token>/", views.join, name="join"),
     path("groups/join/<str:token>/decline/", views.invitation_decline, name="decline"),
     path("groups/<slug:slug>/", views.group_detail, name="detail"),

@@ -18,14 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from newsapp.articles.models import Article
 from newsapp.ratelimit import RateLimited
-from newsapp.reader.page import ReaderPage
 from newsapp.sharing.exports import collection_jsonld_for, collection_markdown
 from newsapp.sharing.views import JSONLD_TYPE, as_json, download, site_root
 from newsapp.web import add_service_errors, refusal, render_htmx, safe_next
 
 from . import selectors, services
 from .forms import GroupForm, GroupNotesFilter, InviteLinkForm, InviteReaderForm, RoleForm
-from .layer import save_control_context
 from .models import Group, Invite, Membership, Role
 
 
@@ -315,13 +313,25 @@ def ownership_transfer(request, slug: str, username: str):
 
 
 @login_required
+@require_GET
+def save_article(request, slug: str):
+    """Which of the reader's groups have this article on their reading list, each with Save
+    or Remove: loaded into the reader's "Save to a group" when opened, or a page."""
+    article = get_object_or_404(Article.objects.defer("body_html", "body_text"), slug=slug)
+    context = {"article": article, "choices": selectors.save_choices(request.user, article)}
+    return render_htmx(request, "groups/save.html", context, partial="save_panel")
+
+
+@login_required
 @require_POST
 def reading_list_save(request, slug: str):
-    """Save an article to (or, with remove=1, take it off) a group's reading list: from the
-    reader (HTMX answers with the control again) or from the group page."""
+    """Save an article to (or, with remove=1, take it off) a group's reading list; for HTMX,
+    the save panel again."""
     group, _ = member_group(request, slug)
-    article = get_object_or_404(Article, slug=request.POST.get("article", ""))
-    back = safe_next(request, article.get_absolute_url())
+    article = get_object_or_404(
+        Article.objects.defer("body_html", "body_text"), slug=request.POST.get("article", "")
+    )
+    back = safe_next(request, reverse("groups:save", kwargs={"slug": article.slug}))
     removing = request.POST.get("remove") == "1"
     try:
         if removing:
@@ -329,13 +339,16 @@ def reading_list_save(request, slug: str):
         else:
             services.reading_list_add(group=group, user=request.user, article=article)
     except PermissionDenied as error:
-        return service_refused(request, error, back=back, slot="group-save")
-    done = "Taken off" if removing else "Saved to"
+        return service_refused(request, error, back=back, slot="group-save-message")
+    done = f"{'Taken off' if removing else 'Saved to'} {group.name}’s reading list."
     if request.htmx:
-        context = save_control_context(ReaderPage(request, article))
-        context |= {"article": article, "saved_message": f"{done} {group.name}’s reading list."}
-        return render(request, "groups/reader/_tools.html", context)
-    messages.success(request, f"{done} {group.name}’s reading list.")
+        context = {
+            "article": article,
+            "choices": selectors.save_choices(request.user, article),
+            "saved_message": done,
+        }
+        return render(request, "groups/save.html#save_panel", context)
+    messages.success(request, done)
     return redirect(back)
 
 

@@ -244,7 +244,7 @@ def test_saving_an_article_to_a_groups_reading_list(client, team, htmx):
     )
     assert ReadingListEntry.objects.filter(group=team["group"], article=other).exists()
     if htmx:
-        assert "Saved to Fact desk" in response.content.decode()
+        assert "Saved to Fact desk’s reading list" in response.content.decode()
     else:
         assert response.status_code == 302
     page = client.get(team["group"].get_absolute_url()).content.decode()
@@ -261,10 +261,26 @@ def test_an_outsider_cannot_save_to_a_group(client, team):
     assert not ReadingListEntry.objects.exists()
 
 
-def test_the_reader_offers_saving_to_the_readers_groups(client, team):
+def test_the_reader_offers_saving_to_readers_in_a_group(client, team):
+    save_url = reverse("groups:save", args=[team["article"].slug])
     client.force_login(team["member"])
-    page = client.get(team["article"].get_absolute_url()).content.decode()
-    assert reverse("groups:reading_list", args=[team["group"].slug]) in page
+    assert save_url in client.get(team["article"].get_absolute_url()).content.decode()
     client.force_login(team["outsider"])
-    page = client.get(team["article"].get_absolute_url()).content.decode()
-    assert reverse("groups:reading_list", args=[team["group"].slug]) not in page
+    assert save_url not in client.get(team["article"].get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_save_panel_lists_the_readers_groups_and_what_they_saved(client, team, htmx):
+    mine = make_group(owner=team["member"], name="My other desk")
+    ReadingListEntry.objects.create(group=mine, article=team["article"])
+    make_group(owner=team["outsider"], name="Not mine")
+    client.force_login(team["member"])
+    response = client.get(
+        reverse("groups:save", args=[team["article"].slug]), **(HTMX if htmx else {})
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Fact desk" in html
+    assert "Saved · remove" in html
+    assert "Not mine" not in html
+    assert ("<html" in html) is not htmx

@@ -54,6 +54,7 @@ class NoteFieldsForm(forms.Form):
     )
     visibility = forms.ChoiceField(
         choices=audience_choices([]),
+        help_text="A group's notes are seen by its members only.",
         initial=Visibility.PUBLIC,
         error_messages={
             "invalid_choice": "Choose only me, one of your groups, anyone with the link or public."

@@ -3,7 +3,7 @@
 
 Prints the SQL query count and median time of GET /articles/<slug>/ (warm and cold cache) for
 both readers, the number of queries `visible_to` costs with memberships, and its query plan
-(EXPLAIN) over a table big enough for the planner to prefer indexes: 40,000 more notes on other
+(EXPLAIN) over a table big enough for the planner to prefer indexes: 40,000 more notes on 20 other
 articles and 6,000 memberships. Run on PostgreSQL with
 `scripts/with-postgres .venv/bin/python -m bench.bench_groups` (the plan is PostgreSQL's there,
 SQLite's otherwise).
@@ -24,8 +24,8 @@ from bench.django_env import setup_django
 GROUPS = 30
 MEMBER_OF = 20
 NOTES = 1_000
-OTHER_ARTICLES = 40
-NOTES_PER_OTHER_ARTICLE = 1_000
+OTHER_ARTICLES = 20
+NOTES_PER_OTHER_ARTICLE = 2_000
 MEMBERS_PER_GROUP = 200
 RUNS = 15
 

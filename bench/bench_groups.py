@@ -9,13 +9,15 @@ articles and 6,000 memberships. Run on PostgreSQL with
 SQLite's otherwise).
 
 Targets: the same query count for both readers, warm and cold; `visible_to` one query; a plan
-that reaches notes through an index (no sequential scan of the annotations table).
+that reaches notes through an index (no sequential scan of the annotations table). The exit
+status is non-zero if any is missed.
 """
 
 from __future__ import annotations
 
 import random
 import statistics
+import sys
 import time
 
 from bench.bench_reader import article_markdown
@@ -120,7 +122,7 @@ def build(rng: random.Random):
     return article, member, loner
 
 
-def main() -> None:
+def main() -> int:
     setup_django()
     from django.db import connection
     from django.test import Client
@@ -179,7 +181,8 @@ def main() -> None:
     else:
         indexed = "USING INDEX" in plan and f"SCAN {table}\n" not in f"{plan}\n"
     print(f"target: index-backed plan (no full scan of {table}) -> {verdict(indexed)}")
+    return 0 if same and one and indexed else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -303,7 +303,7 @@ def my_notes(request):
     notes = (
         Annotation.objects.alive()
         .filter(author=request.user)
-        .select_related("article")
+        .select_related("article", "group")
         .defer("article__body_html", "article__body_text")
         .prefetch_related("tags")
         .order_by("-created_at", "-pk")

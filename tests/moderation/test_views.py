@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from newsapp.annotations.models import Moderation
 from newsapp.annotations.services import reply_create
+from newsapp.groups.services import invite_accept, invite_create
 from newsapp.moderation import services
 from newsapp.moderation.models import Action, ModerationAction, Report
 from tests.factories import make_annotation, make_article, make_group, make_user
@@ -115,6 +116,13 @@ def test_replies_are_reported_too(client, note):
 # --- the queue ------------------------------------------------------------------------------------
 
 
+def member_of(group):
+    """A new reader who joined `group` by an invitation link."""
+    reader = make_user()
+    invite_accept(invite=invite_create(group=group, user=group.created_by), user=reader)
+    return reader
+
+
 def test_the_queue_is_for_moderators(client):
     assert client.get(reverse("moderation:queue")).status_code == 302
     client.force_login(make_user())
@@ -148,14 +156,6 @@ def test_group_moderators_see_their_groups_reports_and_not_public_ones(client, a
     html = client.get(reverse("moderation:queue")).content.decode()
     assert "group rant" in html
     assert "abusive words" not in html
-
-
-def member_of(group):
-    reader = make_user()
-    from newsapp.groups.services import invite_accept, invite_create
-
-    invite_accept(invite=invite_create(group=group, user=group.created_by), user=reader)
-    return reader
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -250,3 +250,12 @@ def test_authors_read_why_but_never_who(client, note, author, staff):
     assert "tattletale" not in html
     assert "staff" not in html
     assert ModerationAction.objects.filter(action=Action.HIDE).exists()
+
+
+def test_my_notes_says_which_of_mine_moderators_hid(client, note, author, staff):
+    services.note_hide(annotation=note, moderator=staff, reason="spam")
+    client.force_login(author)
+    html = client.get(reverse("annotations:mine")).content.decode()
+    assert "abusive words" in html
+    assert "Hidden by moderators" in html
+    assert reverse("moderation:yours") in html

@@ -38,10 +38,10 @@ def member_group(request, slug: str) -> tuple[Group, Membership]:
 
 def service_refused(request, error: Exception, *, back: str, slot: str = "group-message"):
     """A service said no: the reason where the action was (HTMX) or on the page it came from."""
-    status = 403 if isinstance(error, PermissionDenied) else 429
     if isinstance(error, ValidationError):
-        status = 400
-    message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        status, message = 400, " ".join(error.messages)
+    else:
+        status, message = (403 if isinstance(error, PermissionDenied) else 429), str(error)
     if request.htmx:
         return refusal(request, message, status=status, slot=slot, back=back)
     messages.error(request, message)
@@ -145,9 +145,9 @@ def group_settings(request, slug: str):
         if form.is_valid():
             try:
                 services.group_update(group=group, user=request.user, **form.cleaned_data)
-            except (ValidationError, PermissionDenied) as error:
-                if isinstance(error, PermissionDenied):
-                    return service_refused(request, error, back=request.path)
+            except PermissionDenied as error:
+                return service_refused(request, error, back=request.path)
+            except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 messages.success(request, "Group settings saved.")

@@ -62,11 +62,15 @@ class NoteFieldsForm(forms.Form):
     )
     max_sources = MAX_SOURCES  # the source rows' "add another" stops here (the template says so)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, current_group=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.sources: list[SourceInput] = []
-        # The reader's groups are among the audiences (one query).
-        self.fields["visibility"].choices = audience_choices(reader_groups(user))
+        # The reader's groups are among the audiences (one query), and the group a note being
+        # edited is in, even if its author has left it since (it may stay there).
+        groups = list(reader_groups(user))
+        if current_group is not None and current_group not in groups:
+            groups.append(current_group)
+        self.fields["visibility"].choices = audience_choices(groups)
 
     def clean_tags(self) -> list[str]:
         return [tag for tag in self.cleaned_data["tags"].split(",") if tag.strip()]

@@ -296,7 +296,12 @@ def annotation_update(
     ensure_author(annotation, user)
     if kind not in Kind.values:
         raise ValidationError({"kind": "Choose highlight, note, question, claim or quote."})
-    group = audience_for(user, visibility, group)
+    staying = (
+        visibility == Visibility.GROUP == annotation.visibility
+        and getattr(group, "pk", group) == annotation.group_id
+    )
+    # A note stays in its group even after its author left it; moving one in needs membership.
+    group = annotation.group if staying else audience_for(user, visibility, group)
     note = validate_note(note)
     tags = clean_tags(tags)
     sources = clean_sources(sources)

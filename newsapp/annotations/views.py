@@ -149,10 +149,11 @@ def annotation_edit(request, public_id: str):
                 "tags": ", ".join(annotation.tags.values_list("name", flat=True)),
             },
             user=request.user,
+            current_group=annotation.group,
         )
         form.sources = list(annotation.sources.all())
     else:
-        form = NoteFieldsForm(request.POST, user=request.user)
+        form = NoteFieldsForm(request.POST, user=request.user, current_group=annotation.group)
         status = 400
         if form.is_valid():
             data = form.cleaned_data

@@ -105,6 +105,45 @@ def test_moving_a_note_between_audiences_is_logged(desk):
     assert change.changed_by == desk["owner"]
 
 
+def test_a_note_stays_in_a_group_its_author_left_when_edited(client, desk):
+    owner, group, note = desk["owner"], desk["group"], desk["note"]
+    services.member_set_role(group=group, user=owner, username="member", role="owner")
+    services.membership_leave(group=group, user=owner)
+    client.force_login(owner)
+    url = reverse("annotations:edit", args=[note.public_id])
+    form = client.get(url).content.decode()
+    assert f'value="group:{group.pk}" selected' in form
+    response = client.post(
+        url, {"kind": "note", "note": "still the desk's", "visibility": f"group:{group.pk}"}
+    )
+    note.refresh_from_db()
+    assert response.status_code == 302
+    assert (note.note, note.visibility, note.group_id) == ("still the desk's", "group", group.pk)
+
+
+def test_a_former_member_cannot_move_another_note_into_the_group(desk):
+    owner, group = desk["owner"], desk["group"]
+    services.member_set_role(group=group, user=owner, username="member", role="owner")
+    services.membership_leave(group=group, user=owner)
+    private = make_annotation(
+        article=desk["note"].article,
+        author=owner,
+        exact="Critics say the cost",
+        visibility="private",
+    )
+    with pytest.raises(ValidationError, match="one of your groups"):
+        annotation_services.annotation_update(
+            annotation=private,
+            user=owner,
+            note="",
+            kind="note",
+            visibility="group",
+            group=group.pk,
+            tags=[],
+            sources=[],
+        )
+
+
 def test_an_edit_that_keeps_the_audience_logs_nothing(desk):
     note = desk["note"]
     annotation_services.annotation_update(

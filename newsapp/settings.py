@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "newsapp.accounts",
     "newsapp.sharing",
     "newsapp.claims",
+    "newsapp.groups",
+    "newsapp.moderation",
     "newsapp.ops",
     "newsapp.reading",
     "newsapp.notifications",
@@ -92,7 +94,21 @@ GLOSS_READER_LAYERS = [
     "newsapp.claims.layer.ClaimsLayer",
     "newsapp.reading.layer.ReadingLayer",
     "newsapp.notifications.layer.NotificationsLayer",
+    "newsapp.groups.layer.GroupsLayer",
+    "newsapp.moderation.layer.ModerationLayer",
 ]
+
+# Moderation (newsapp/moderation): what every annotation write is reviewed by, automatic
+# holds, and what new accounts may publish. A new account is younger than
+# GLOSS_NEW_ACCOUNT_DAYS or has fewer than GLOSS_ESTABLISHED_NOTES notes moderators left shown.
+GLOSS_ANNOTATION_POLICIES = ["newsapp.moderation.policy.ModerationPolicy"]
+GLOSS_REPORTS_TO_HOLD = int(os.environ.get("GLOSS_REPORTS_TO_HOLD", "3"))
+GLOSS_NEW_ACCOUNT_DAYS = int(os.environ.get("GLOSS_NEW_ACCOUNT_DAYS", "3"))
+GLOSS_ESTABLISHED_NOTES = int(os.environ.get("GLOSS_ESTABLISHED_NOTES", "3"))
+GLOSS_NEW_ACCOUNT_PUBLIC_NOTES_PER_DAY = int(
+    os.environ.get("GLOSS_NEW_ACCOUNT_PUBLIC_NOTES_PER_DAY", "10")
+)
+GLOSS_NEW_ACCOUNT_LINKS_PER_NOTE = int(os.environ.get("GLOSS_NEW_ACCOUNT_LINKS_PER_NOTE", "2"))
 
 ROOT_URLCONF = "newsapp.urls"
 WSGI_APPLICATION = "newsapp.wsgi.application"

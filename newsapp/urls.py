@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("newsapp.claims.urls")),
     path("", include("newsapp.reading.urls")),
     path("", include("newsapp.notifications.urls")),
+    path("", include("newsapp.groups.urls")),
+    path("", include("newsapp.moderation.urls")),
     path("accounts/", include("newsapp.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("newsapp.ops.urls")),

@@ -41,3 +41,11 @@ def empty_cache():
 def tasks_run_immediately(settings):
     """Jobs run inside the request in tests: no worker process to start or wait for."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def established_accounts(settings):
+    """Readers made in a test count as established (no new-account limits on what they
+    publish); tests of those limits set the thresholds themselves (tests/moderation)."""
+    settings.GLOSS_NEW_ACCOUNT_DAYS = 0
+    settings.GLOSS_ESTABLISHED_NOTES = 0

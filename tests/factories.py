@@ -56,3 +56,20 @@ def make_annotation(*, article, author, exact: str | None = None, occurrence: in
         end=start + len(exact),
         **fields,
     )
+
+
+def make_group(*, owner, name: str | None = None, members=(), moderators=(), **fields):
+    """A group owned by `owner`, with `members` and `moderators` joined by an invitation link
+    (the real services)."""
+    from newsapp.groups import services
+
+    group = services.group_create(creator=owner, name=name or f"Desk {next(_counter)}", **fields)
+    if members or moderators:
+        invite = services.invite_create(group=group, user=owner)
+        for reader in [*members, *moderators]:
+            services.invite_accept(invite=invite, user=reader)
+        for reader in moderators:
+            services.member_set_role(
+                group=group, user=owner, username=reader.username, role="moderator"
+            )
+    return group

@@ -21,9 +21,11 @@ RANK = {
     "annotations": 3,
     "claims": 4,
     "sharing": 4,
+    "groups": 5,
+    "moderation": 6,
     # Running the project (health, logs, error pages, the worker): above every app it looks
     # after (the worker recovers the articles app's jobs); no app imports it.
-    "ops": 5,
+    "ops": 7,
     "reading": 5,
     "notifications": 5,
 }

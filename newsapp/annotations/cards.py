@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from newsapp.reader import layers
 
-from .models import Annotation, ContextSource
+from .models import Annotation, ContextSource, group_model
 
 NOTES_PER_PAGE = 40
 
@@ -27,7 +27,7 @@ def load_note_page(top_level, visible, target, page: int, *, user=None) -> NoteP
     offset = (max(page, 1) - 1) * NOTES_PER_PAGE
     ordered = top_level.order_by("anchor_state", "start", "created_at", "pk")
     window = ordered[offset : offset + NOTES_PER_PAGE + 1]
-    notes = list(window.select_related("author"))
+    notes = list(window.select_related("author", "group"))
     has_more = len(notes) > NOTES_PER_PAGE
     notes = notes[:NOTES_PER_PAGE]
     if target is not None and page == 1 and all(note.pk != target.pk for note in notes):
@@ -54,6 +54,7 @@ def attach_details(notes: list[Annotation], visible, *, ids, target=None, user=N
     replies = visible.filter(parent__in=ids).select_related("author").order_by("created_at")
     for reply in replies:
         replies_by_note[reply.parent_id].append(reply)
+    _load_groups(notes)
     for note in notes:
         note.visible_sources = sources_by_note[note.pk]
         note.tag_names = sorted(tags_by_note[note.pk])
@@ -61,6 +62,19 @@ def attach_details(notes: list[Annotation], visible, *, ids, target=None, user=N
         note.is_target = target is not None and note.pk == target.pk
         note.reply_token = secrets.token_urlsafe(12)
     layers.card_extras(notes, user)
+
+
+def _load_groups(notes: list[Annotation]) -> None:
+    """Each group note's group (its name is on the card): one query for the notes whose
+    group was not loaded with them, none when all were."""
+    group_field = Annotation._meta.get_field("group")
+    missing = {n.group_id for n in notes if n.group_id and not group_field.is_cached(n)}
+    if not missing:
+        return
+    groups = group_model()._default_manager.in_bulk(missing)
+    for note in notes:
+        if note.group_id in groups:
+            note.group = groups[note.group_id]
 
 
 def with_card_details(annotations: list[Annotation], user) -> list[Annotation]:
@@ -81,7 +95,7 @@ def annotation_for_permalink(public_id: str, user) -> Annotation | None:
     """The annotation a link names, if `user` may open it (else None: answer 404)."""
     return (
         Annotation.objects.visible_to(user, via_link=True)
-        .select_related("article", "author")
+        .select_related("article", "author", "group")
         .filter(public_id=public_id)
         .first()
     )

@@ -6,12 +6,33 @@ from django import forms
 
 from newsapp.text.occurrences import MAX_OCCURRENCES, Occurrence, occurrences
 
-from .models import Kind, Stance, Visibility
+from .models import Kind, Stance, Visibility, reader_groups
 from .services import MAX_NOTE_CHARS, MAX_QUOTE_CHARS, MAX_SOURCES, SourceInput
 
 NOTE_KINDS = [
     (kind.value, kind.label) for kind in (Kind.NOTE, Kind.QUESTION, Kind.CLAIM, Kind.QUOTE)
 ]
+GROUP_PREFIX = "group:"
+
+
+def audience_value(visibility: str, group_id: int | None = None) -> str:
+    """How the visibility select names an audience: "public", ..., or "group:<id>"."""
+    if visibility == Visibility.GROUP and group_id:
+        return f"{GROUP_PREFIX}{group_id}"
+    return visibility
+
+
+def audience_choices(groups) -> list:
+    """Only me, each of the reader's groups, anyone with the link, public."""
+    choices: list = [(Visibility.PRIVATE.value, Visibility.PRIVATE.label)]
+    group_choices = [(audience_value(Visibility.GROUP, g.pk), g.name) for g in groups]
+    if group_choices:
+        choices.append(("Your groups", group_choices))
+    choices += [
+        (Visibility.UNLISTED.value, Visibility.UNLISTED.label),
+        (Visibility.PUBLIC.value, Visibility.PUBLIC.label),
+    ]
+    return choices
 
 
 class NoteFieldsForm(forms.Form):
@@ -33,12 +54,25 @@ class NoteFieldsForm(forms.Form):
         help_text="Comma-separated, up to 10.",
         widget=forms.TextInput(attrs={"placeholder": "economy, needs-source"}),
     )
-    visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PUBLIC)
+    visibility = forms.ChoiceField(
+        choices=audience_choices([]),
+        help_text="A group's notes are seen by its members only.",
+        initial=Visibility.PUBLIC,
+        error_messages={
+            "invalid_choice": "Choose only me, one of your groups, anyone with the link or public."
+        },
+    )
     max_sources = MAX_SOURCES  # the source rows' "add another" stops here (the template says so)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, current_group=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.sources: list[SourceInput] = []
+        # The reader's groups are among the audiences (one query), and the group a note being
+        # edited is in, even if its author has left it since (it may stay there).
+        groups = list(reader_groups(user))
+        if current_group is not None and current_group not in groups:
+            groups.append(current_group)
+        self.fields["visibility"].choices = audience_choices(groups)
 
     def clean_tags(self) -> list[str]:
         return [tag for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
@@ -58,6 +92,11 @@ class NoteFieldsForm(forms.Form):
         ]
         if len(self.sources) > MAX_SOURCES:
             raise forms.ValidationError(f"Attach at most {MAX_SOURCES} sources.")
+        audience = cleaned.get("visibility", "")
+        cleaned["group"] = None
+        if audience.startswith(GROUP_PREFIX):
+            cleaned["visibility"] = Visibility.GROUP
+            cleaned["group"] = int(audience.removeprefix(GROUP_PREFIX))
         return cleaned
 
 

@@ -3,6 +3,9 @@
 Marks every note the viewer may see (`visible_to`) and the reader's filter keeps; renders the
 margin's note cards a page at a time (cached per viewer); re-anchors every note when the
 article gets a new revision (`reanchor`); counts public notes on library cards.
+
+What a viewer may see depends on their groups, so the page's cache variant names them (and
+the group switcher's choice): leaving a group changes the key, and its notes are gone at once.
 """
 
 from __future__ import annotations
@@ -17,21 +20,29 @@ from newsapp.reader.layers import Layer
 from newsapp.reader.marks import NOTE, Mark
 
 from .cards import load_note_page
-from .models import AnchorState, Annotation, AnnotationQuerySet, Kind
+from .forms import audience_value
+from .models import AnchorState, Annotation, AnnotationQuerySet, Kind, Visibility, reader_groups
 from .reanchor import reanchor_annotations, summary_for
 
 REMEMBERED_VISIBILITY = "gloss:last-visibility"
 MAX_NOTES_PAGE = 10_000
 
 
+PUBLIC_NOTES = "public"
+ONLY_ME = "private"
+
+
 @dataclass(frozen=True)
 class ReaderFilter:
-    """The reader's choice of what to show: all, mine, one kind, one tag, or one reader's."""
+    """The reader's choice of what to show: all, mine, one kind, one tag, or one reader's;
+    and the group switcher (`?in=`): every note the reader may see (""), the public ones
+    ("public"), one group's (its slug) or only the reader's private ones ("private")."""
 
     mine: bool = False
     kind: str = ""
     tag: str = ""
     by: str = ""
+    audience: str = ""
 
     @classmethod
     def from_query(cls, query) -> ReaderFilter:
@@ -41,21 +52,28 @@ class ReaderFilter:
             kind=kind if kind in Kind.values else "",
             tag=query.get("tag", "").strip().lower()[:40],
             by=query.get("by", "").strip()[:150],
+            audience=query.get("in", "").strip().lower()[:100],
         )
 
     @property
     def active(self) -> bool:
-        return bool(self.mine or self.kind or self.tag or self.by)
+        return bool(self.mine or self.kind or self.tag or self.by or self.audience)
 
     @property
     def cache_key(self) -> str:
-        return f"{int(self.mine)}|{self.kind}|{self.tag}|{self.by}"
+        return f"{int(self.mine)}|{self.kind}|{self.tag}|{self.by}|{self.audience}"
 
     def apply(self, annotations: AnnotationQuerySet, user) -> AnnotationQuerySet:
         if self.mine:
             annotations = (
                 annotations.filter(author=user) if user.is_authenticated else annotations.none()
             )
+        if self.audience == PUBLIC_NOTES:
+            annotations = annotations.filter(visibility=Visibility.PUBLIC)
+        elif self.audience == ONLY_ME:
+            annotations = annotations.filter(visibility=Visibility.PRIVATE)
+        elif self.audience:
+            annotations = annotations.filter(visibility=Visibility.GROUP, group__slug=self.audience)
         if self.by:
             annotations = annotations.filter(author__username=self.by, visibility="public")
         if self.kind:
@@ -84,6 +102,33 @@ class Shown:
             visible = visible | Annotation.objects.filter(pk=page.target.pk)
         self.visible = visible
         self.top_level = self.filter.apply(visible.top_level(), page.user).distinct()
+
+
+@dataclass(frozen=True)
+class ViewerGroup:
+    pk: int
+    slug: str
+    name: str
+    colour: str
+    new_notes: str  # the group's default for new notes: "group" or "private"
+
+    @property
+    def default_visibility(self) -> str:
+        if self.new_notes == Visibility.GROUP:
+            return audience_value(Visibility.GROUP, self.pk)
+        return Visibility.PRIVATE
+
+
+def viewer_groups(page) -> list[ViewerGroup]:
+    """The viewer's groups (one query per request, none for anonymous readers): what they
+    may see depends on them, so the page's cache variant names them; the switcher lists them."""
+    state = page.state(AnnotationsLayer.name)
+    if "groups" not in state:
+        rows = reader_groups(page.user).values_list(
+            "pk", "slug", "name", "colour", "default_visibility"
+        )
+        state["groups"] = [ViewerGroup(*row) for row in rows]
+    return state["groups"]
 
 
 def shown(page) -> Shown:
@@ -156,7 +201,8 @@ class AnnotationsLayer(Layer):
         return _sentence(summary_for(stored, user).sentence())
 
     def variant(self, page) -> str:
-        return shown(page).filter.cache_key
+        groups = ",".join(str(group.pk) for group in viewer_groups(page))
+        return f"{shown(page).filter.cache_key}|groups={groups}"
 
     def marks(self, page, earlier):
         top_level = shown(page).top_level
@@ -174,11 +220,19 @@ class AnnotationsLayer(Layer):
         return marks, facts
 
     def context(self, page):
+        reader_filter = shown(page).filter
+        groups = viewer_groups(page)
+        default_visibility = page.request.session.get(REMEMBERED_VISIBILITY, "public")
+        for group in groups:
+            if group.slug == reader_filter.audience:
+                # Reading in a group: new notes go where the group says.
+                default_visibility = group.default_visibility
         return {
             "annotations": ReaderNotes(page, notes_page_number(page.request.GET)),
-            "reader_filter": shown(page).filter,
+            "reader_filter": reader_filter,
+            "reader_groups": groups,
             "kinds": Kind,
-            "default_visibility": page.request.session.get(REMEMBERED_VISIBILITY, "public"),
+            "default_visibility": default_visibility,
         }
 
     def library_cards(self, articles, user) -> None:

@@ -227,7 +227,7 @@ def reanchor_annotations(
             annotation.revision = revision
         if annotation.deleted_at is not None:
             continue
-        if annotation.visibility == Visibility.PUBLIC:
+        if annotation.visibility == Visibility.PUBLIC and not annotation.is_moderated:
             report.public.add(outcome)
         else:
             report.own.setdefault(annotation.author_id, ReanchorCounts()).add(outcome)

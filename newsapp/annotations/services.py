@@ -16,7 +16,18 @@ from newsapp import ratelimit
 from newsapp.reader import layers
 from newsapp.text.anchoring import locate, selector_for
 
-from .models import AnchorState, Annotation, ContextSource, Kind, Tag, Visibility
+from . import policies
+from .models import (
+    AnchorState,
+    Annotation,
+    ContextSource,
+    Kind,
+    Moderation,
+    Tag,
+    Visibility,
+    VisibilityChange,
+    reader_groups,
+)
 from .validation import (  # noqa: F401 (the limits are re-exported for forms and imports)
     MAX_NOTE_CHARS,
     MAX_QUOTE_CHARS,
@@ -33,6 +44,24 @@ from .validation import (  # noqa: F401 (the limits are re-exported for forms an
 )
 
 RATE_LIMIT_PER_MINUTE = 60
+# Many notes at once (an import) land as one reader's: share them with a group afterwards.
+BULK_VISIBILITIES = (Visibility.PRIVATE, Visibility.UNLISTED, Visibility.PUBLIC)
+
+
+def audience_for(author, visibility: str, group=None):
+    """The group a note of `visibility` is shared with (None unless "group"), checked: a
+    reader shares with their own groups only. `group` is a group or its id."""
+    if visibility not in Visibility.values:
+        raise ValidationError(
+            {"visibility": "Choose only me, one of your groups, anyone with the link or public."}
+        )
+    if visibility != Visibility.GROUP:
+        return None
+    group_id = getattr(group, "pk", group)
+    found = reader_groups(author).filter(pk=group_id).first() if group_id else None
+    if found is None:
+        raise ValidationError({"visibility": "Choose one of your groups to share it with."})
+    return found
 
 
 def earlier_submission(author, submission_token: str) -> Annotation | None:
@@ -103,9 +132,12 @@ def annotation_create(
     tags: list[str] | None = None,
     sources: list[SourceInput] | None = None,
     visibility: str = Visibility.PUBLIC,
+    group=None,
     submission_token: str = "",
 ) -> Annotation:
-    """Anchor a selection and store it with its note, tags and sources, or write nothing."""
+    """Anchor a selection and store it with its note, tags and sources, or write nothing.
+
+    `group` (a group or its id) is the group a "group" note is shared with."""
     existing = earlier_submission(author, submission_token)
     if existing is not None:
         return existing
@@ -125,17 +157,27 @@ def annotation_create(
             tags=tags or [],
             sources=sources or [],
             visibility=visibility,
+            group=group,
             submission_token=submission_token,
         )
 
 
 def _create(
-    *, article, author, selection: dict, kind, note, tags, sources, visibility, submission_token
+    *,
+    article,
+    author,
+    selection: dict,
+    kind,
+    note,
+    tags,
+    sources,
+    visibility,
+    group,
+    submission_token,
 ) -> Annotation:
     if kind not in Kind.values:
         raise ValidationError({"kind": "Choose highlight, note, question, claim or quote."})
-    if visibility not in Visibility.values:
-        raise ValidationError({"visibility": "Choose private, unlisted or public."})
+    group = audience_for(author, visibility, group)
     note = validate_note(note)
     tags = clean_tags(tags)
     sources = clean_sources(sources)
@@ -147,6 +189,7 @@ def _create(
         note=note,
         note_html=note_html(note),
         visibility=visibility,
+        group=group,
         anchor_state=AnchorState.ANCHORED,
         anchor_method="position",
         revision=article.revisions.order_by("-number").first(),
@@ -155,6 +198,18 @@ def _create(
     )
     try:
         with transaction.atomic():
+            policies.review(
+                policies.Write(
+                    author,
+                    [
+                        policies.Draft(
+                            annotation,
+                            tuple(source.url for source in sources),
+                            newly_public=visibility == Visibility.PUBLIC,
+                        )
+                    ],
+                )
+            )
             annotation.save()
             replace_tags_and_sources(annotation, tags, sources)
             article.mark_annotations_changed()
@@ -210,7 +265,7 @@ def annotations_bulk_create(
     ``progress``, if given, is called with the number of items checked so far before each
     one (notes are rendered then): an exception it raises stops the call, nothing written.
     """
-    if visibility not in Visibility.values:
+    if visibility not in BULK_VISIBILITIES:
         raise ValidationError({"visibility": "Choose private, unlisted or public."})
     if not items:
         return []
@@ -229,6 +284,20 @@ def annotations_bulk_create(
         annotation.article, annotation.author, annotation.revision = article, author, revision
         annotation.visibility = visibility
         annotations.append(annotation)
+    # What moderation says about publishing them (new accounts' limits, restricted authors).
+    policies.review(
+        policies.Write(
+            author,
+            [
+                policies.Draft(
+                    annotation,
+                    tuple(source.url for source in annotation_sources),
+                    newly_public=visibility == Visibility.PUBLIC,
+                )
+                for annotation, annotation_sources in zip(annotations, sources, strict=True)
+            ],
+        )
+    )
     with transaction.atomic():
         created = Annotation.objects.bulk_create(annotations)
         _bulk_tag(created, tags)
@@ -334,20 +403,44 @@ def annotation_update(
     visibility: str,
     tags: list[str],
     sources: list[SourceInput],
+    group=None,
 ) -> Annotation:
+    """Change a note's words, kind, tags, sources or audience (its author only). Moving it
+    to another audience is logged (`VisibilityChange`)."""
     ensure_author(annotation, user)
     if kind not in Kind.values:
         raise ValidationError({"kind": "Choose highlight, note, question, claim or quote."})
-    if visibility not in Visibility.values:
-        raise ValidationError({"visibility": "Choose private, unlisted or public."})
+    staying = (
+        visibility == Visibility.GROUP == annotation.visibility
+        and getattr(group, "pk", group) == annotation.group_id
+    )
+    # A note stays in its group even after its author left it; moving one in needs membership.
+    group = annotation.group if staying else audience_for(user, visibility, group)
     note = validate_note(note)
     tags = clean_tags(tags)
     sources = clean_sources(sources)
+    before = (annotation.visibility, annotation.group_id)
     annotation.note = note
     annotation.note_html = note_html(note)
+    annotation.plain_links = False
     annotation.kind = kind
     annotation.visibility = visibility
+    annotation.group = group
+    source_urls = tuple(source.url for source in sources)
+    newly_public = visibility == Visibility.PUBLIC and before[0] != Visibility.PUBLIC
+    policies.review(
+        policies.Write(user, [policies.Draft(annotation, source_urls, newly_public=newly_public)])
+    )
     annotation.save()
+    if before != (visibility, annotation.group_id):
+        VisibilityChange.objects.create(
+            annotation=annotation,
+            changed_by=user,
+            from_visibility=before[0],
+            from_group_id=before[1],
+            to_visibility=visibility,
+            to_group=group,
+        )
     replace_tags_and_sources(annotation, tags, sources)
     annotation.article.mark_annotations_changed()
     return annotation
@@ -376,12 +469,20 @@ def annotation_restore(*, annotation: Annotation, user) -> Annotation:
 def reply_create(
     *, parent: Annotation, author, note: str, submission_token: str = ""
 ) -> Annotation:
+    """A reply to a public note (public) or to a group's note (shared with the same group, and
+    only from its members)."""
     if parent.parent_id is not None:
         raise ValidationError(
             {"note": "Reply to the annotation itself; threads are one level deep."}
         )
-    if parent.visibility != Visibility.PUBLIC or parent.deleted_at is not None:
-        raise ValidationError({"note": "Only public annotations take replies."})
+    if (
+        parent.visibility not in (Visibility.PUBLIC, Visibility.GROUP)
+        or parent.deleted_at is not None
+        or parent.moderation != Moderation.SHOWN
+    ):
+        raise ValidationError({"note": "Only public and group annotations take replies."})
+    if parent.visibility == Visibility.GROUP:
+        audience_for(author, Visibility.GROUP, parent.group_id)
     note = validate_note(note)
     if not note:
         raise ValidationError({"note": "Write a reply first."})
@@ -393,16 +494,20 @@ def reply_create(
         # (two tabs, say): keep both rather than lose the second.
         submission_token = ""
     with rate_limited(author):
-        reply = Annotation.objects.create(
+        reply = Annotation(
             article_id=parent.article_id,
             author=author,
             parent=parent,
             kind=Kind.NOTE,
             note=note,
             note_html=note_html(note),
-            visibility=Visibility.PUBLIC,
+            visibility=parent.visibility,
+            group_id=parent.group_id,
             submission_token=submission_token,
         )
+        newly_public = reply.visibility == Visibility.PUBLIC
+        policies.review(policies.Write(author, [policies.Draft(reply, newly_public=newly_public)]))
+        reply.save()
         parent.article.mark_annotations_changed()
         layers.follow_change(
             layers.Change(

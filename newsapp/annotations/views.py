@@ -17,7 +17,7 @@ from newsapp.web import add_service_errors, render_htmx
 
 from . import reanchor, services
 from .cards import annotation_for_permalink, note_with_details
-from .forms import AnnotationForm, NoteFieldsForm, ReattachForm, ReplyForm
+from .forms import AnnotationForm, NoteFieldsForm, ReattachForm, ReplyForm, audience_value
 from .layer import REMEMBERED_VISIBILITY, ReaderNotes, notes_page_number
 from .models import Annotation, Kind
 
@@ -72,11 +72,11 @@ def annotation_new(request, slug: str):
     article = get_object_or_404(Article, slug=slug)
     initial = {
         key: request.GET[key]
-        for key in ("exact", "prefix", "suffix", "start", "end", "kind")
-        if key in request.GET
+        for key in ("exact", "prefix", "suffix", "start", "end", "kind", "visibility")
+        if request.GET.get(key)
     }
     initial.setdefault("visibility", request.session.get(REMEMBERED_VISIBILITY, "public"))
-    context = {"article": article, "form": AnnotationForm(initial=initial)}
+    context = {"article": article, "form": AnnotationForm(initial=initial, user=request.user)}
     return render_htmx(request, "annotations/new.html", context, partial="annotate_form")
 
 
@@ -84,7 +84,7 @@ def annotation_new(request, slug: str):
 @require_POST
 def annotation_create(request, slug: str):
     article = get_object_or_404(Article, slug=slug)
-    form = AnnotationForm(request.POST)
+    form = AnnotationForm(request.POST, user=request.user)
     context = {"article": article, "form": form}
     places = form.pasted_place(article.body_text) if form.is_valid() else []
     if places:
@@ -108,6 +108,7 @@ def annotation_create(request, slug: str):
                 tags=data["tags"],
                 sources=form.sources,
                 visibility=data["visibility"],
+                group=data["group"],
                 submission_token=data["submission_token"],
             )
         except RateLimited as error:
@@ -117,7 +118,9 @@ def annotation_create(request, slug: str):
             add_service_errors(form, error)
             status = 400
         else:
-            request.session[REMEMBERED_VISIBILITY] = annotation.visibility
+            request.session[REMEMBERED_VISIBILITY] = audience_value(
+                annotation.visibility, annotation.group_id
+            )
             return changed(request, annotation, f"{annotation.get_kind_display()} saved.")
     else:
         status = 400
@@ -167,13 +170,16 @@ def annotation_edit(request, public_id: str):
             initial={
                 "kind": annotation.kind,
                 "note": annotation.note,
-                "visibility": annotation.visibility,
+                "visibility": audience_value(annotation.visibility, annotation.group_id),
                 "tags": ", ".join(annotation.tags.values_list("name", flat=True)),
-            }
+            },
+            user=request.user,
+            current_group=annotation.group,
         )
         form.sources = list(annotation.sources.all())
     else:
-        form = NoteFieldsForm(request.POST)
+        form = NoteFieldsForm(request.POST, user=request.user, current_group=annotation.group)
+        status = 400
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -183,9 +189,13 @@ def annotation_edit(request, public_id: str):
                     note=data["note"],
                     kind=data["kind"],
                     visibility=data["visibility"],
+                    group=data["group"],
                     tags=data["tags"],
                     sources=form.sources,
                 )
+            except RateLimited as error:
+                form.add_error(None, str(error))
+                status = 429
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -198,7 +208,7 @@ def annotation_edit(request, public_id: str):
         "annotations/edit.html",
         context,
         partial="edit_form",
-        status=400,
+        status=status,
         target=f"#note-{annotation.public_id}",
     )
 
@@ -319,7 +329,7 @@ def my_notes(request):
     notes = (
         Annotation.objects.alive()
         .filter(author=request.user)
-        .select_related("article")
+        .select_related("article", "group")
         .defer("article__body_html", "article__body_text")
         .prefetch_related("tags")
         .order_by("-created_at", "-pk")

@@ -10,7 +10,8 @@ Slots of the reader page (templates/reader/page.html): "head", "header" (under t
 title), "tools", "before_body", "after_body", "aside" (the notes margin), "after_aside",
 "scripts" (end of the page), "oob" (out-of-band fragments of the HTMX answer to a change).
 Slots other templates offer: "before_notes" (the annotations' margin, above the cards),
-"card" and "card_footer" (each note card, after its note and at its foot), "library_card"
+"card" and "card_footer" (each note card, after its note and at its foot), "reply" (each reply
+on a card, as `reply`), "library_card"
 (each article on the library page, inline in its line of facts), "library_card_footer" (under
 each library card's facts), "library_scripts" (the end of the library page), "filter_tools"
 (the reader's notes filter, when a tag or a reader is chosen), "speaker" (a speaker's page,

@@ -24,6 +24,8 @@ __all__ = [
     "article_export_annotations",
     "article_jsonld",
     "article_markdown",
+    "collection_jsonld_for",
+    "collection_markdown",
     "default_base_url",
     "export_annotation",
     "reader_export_annotations",
@@ -120,8 +122,21 @@ def article_jsonld(article: Article, user, *, base_url: str, id_url: str) -> dic
 
 
 def reader_jsonld(user, *, base_url: str, id_url: str) -> dict[str, Any]:
-    items = [export_annotation(a, base_url=base_url) for a in reader_export_annotations(user)]
-    return _jsonld(items, id_url, f"Annotations by {user.get_username()}")
+    return collection_jsonld_for(
+        reader_export_annotations(user),
+        base_url=base_url,
+        id_url=id_url,
+        label=f"Annotations by {user.get_username()}",
+    )
+
+
+def collection_jsonld_for(
+    annotations: QuerySet, *, base_url: str, id_url: str, label: str
+) -> dict[str, Any]:
+    """Any set of annotations the caller may show (it comes from `visible_to`), as one W3C
+    AnnotationCollection (a group's notes, say)."""
+    items = [export_annotation(a, base_url=base_url) for a in _exportable(annotations)]
+    return _jsonld(items, id_url, label)
 
 
 def _article_links(article: Article, base_url: str) -> str:
@@ -143,10 +158,20 @@ def article_markdown(article: Article, user, *, base_url: str) -> str:
 
 def reader_markdown(user, *, base_url: str) -> str:
     """One section per article, each the article's title, its links and the reader's notes."""
+    return collection_markdown(
+        reader_export_annotations(user),
+        heading=f"Annotations by {user.get_username()}",
+        base_url=base_url,
+    )
+
+
+def collection_markdown(annotations: QuerySet, *, heading: str, base_url: str) -> str:
+    """Any set of annotations the caller may show (from `visible_to`) as Markdown: one section
+    per article, each the article's title, its links and the notes."""
     by_article: dict[int, list[Annotation]] = defaultdict(list)
-    for annotation in reader_export_annotations(user):
+    for annotation in _exportable(annotations):
         by_article[annotation.article_id].append(annotation)
-    parts = [f"# Annotations by {escape_markdown(user.get_username())}"]
+    parts = [f"# {escape_markdown(heading)}"]
     if not by_article:
         parts.append("_No annotations._")
     for group in by_article.values():

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 
 from newsapp.annotations.models import Annotation, Visibility
 from newsapp.annotations.services import (
+    BULK_VISIBILITIES,
     MAX_NOTE_CHARS,
     MAX_QUOTE_CHARS,
     MAX_SOURCE_TITLE_CHARS,
@@ -43,6 +44,7 @@ from .w3c.model import AnnotationImportError, ExportSource, ImportedAnnotation
 from .w3c.parser import MAX_ANNOTATIONS, parse_annotations
 
 __all__ = [
+    "IMPORT_VISIBILITIES",
     "MAX_IMPORT_ANNOTATIONS",
     "ImportReport",
     "ImportedRow",
@@ -51,6 +53,7 @@ __all__ = [
 ]
 
 MAX_IMPORT_ANNOTATIONS = MAX_ANNOTATIONS
+IMPORT_VISIBILITIES = BULK_VISIBILITIES
 # CPU seconds one upload may take to be read, anchored, checked and rendered before it is
 # refused: with the writes after it (under 0.6 s for 2,000 annotations), an import answers
 # within two seconds whatever it holds.
@@ -167,7 +170,7 @@ def annotations_import(
     imported) are reported as skipped.
     """
     deadline = _Deadline(IMPORT_TIME_BUDGET)
-    if visibility not in Visibility.values:
+    if visibility not in IMPORT_VISIBILITIES:
         raise ValidationError({"visibility": "Choose private, unlisted or public."})
     parsed = parse_annotations(data, max_annotations=MAX_IMPORT_ANNOTATIONS)
     report = ImportReport(article_slug=article.slug)

@@ -35,7 +35,7 @@ from newsapp.web import add_service_errors
 from .cards import CARD_SIZE, CardContent, card_cache_key, render_card
 from .exports import article_jsonld, article_markdown, reader_jsonld, reader_markdown
 from .import_report import ImportReport
-from .imports import annotations_import
+from .imports import IMPORT_VISIBILITIES, annotations_import
 from .qr import qr_png, qr_svg
 from .w3c.model import AnnotationImportError
 from .w3c.reading import MAX_IMPORT_BYTES
@@ -56,7 +56,7 @@ def shared_annotation(request, public_id: str) -> Annotation:
     annotation = (
         Annotation.objects.visible_to(request.user, via_link=True)
         .filter(public_id=public_id, parent__isnull=True)
-        .select_related("article", "author")
+        .select_related("article", "author", "group")
         .first()
     )
     if annotation is None:
@@ -65,8 +65,10 @@ def shared_annotation(request, public_id: str) -> Annotation:
 
 
 def cache_for(response: HttpResponse, annotation: Annotation) -> HttpResponse:
-    """Shared caches may keep what anyone with the link may see; a private one stays private."""
-    if annotation.visibility == Visibility.PRIVATE:
+    """Shared caches may keep what anyone with the link may see; a private or group note (or
+    one moderators hold back, which only its author sees) stays private."""
+    shared = (Visibility.PUBLIC, Visibility.UNLISTED)
+    if annotation.visibility not in shared or annotation.is_moderated:
         patch_cache_control(response, private=True, no_cache=True)
     else:
         patch_cache_control(response, public=True, max_age=SHARED_MAX_AGE)
@@ -325,7 +327,7 @@ class ImportForm(forms.Form):
     )
     visibility = forms.ChoiceField(
         label="Who can see the imported notes",
-        choices=Visibility.choices,
+        choices=[(value, Visibility(value).label) for value in IMPORT_VISIBILITIES],
         initial=Visibility.PRIVATE,
         widget=forms.RadioSelect,
     )

@@ -106,6 +106,15 @@
     if (toolbar) toolbar.hidden = true;
   }
 
+  // Where new notes go: the group the switcher shows, if any (its default for new notes),
+  // else the reader's last choice.
+  function defaultVisibility() {
+    var switcher = document.querySelector("[data-group-switcher]");
+    var chosen = switcher && switcher.selectedOptions[0];
+    return (chosen && chosen.dataset.defaultVisibility) ||
+      toolbar.dataset.defaultVisibility || "public";
+  }
+
   function token() {
     var bytes = new Uint8Array(12);
     crypto.getRandomValues(bytes);
@@ -145,14 +154,14 @@
         quickForm.elements[name].value = selected[name];
       });
       quickForm.elements.submission_token.value = token();
-      quickForm.elements.visibility.value = toolbar.dataset.defaultVisibility || "public";
+      quickForm.elements.visibility.value = defaultVisibility();
       window.getSelection().removeAllRanges();
       htmx.trigger(quickForm, "submit");
       return;
     }
     var params = new URLSearchParams({
       exact: selected.exact, prefix: selected.prefix, suffix: selected.suffix,
-      start: selected.start, end: selected.end, kind: kind,
+      start: selected.start, end: selected.end, kind: kind, visibility: defaultVisibility(),
     });
     openDrawer();
     htmx.ajax("GET", toolbar.dataset.annotateUrl + "?" + params.toString(), {

@@ -85,7 +85,7 @@ def test_quote_not_in_article_is_refused_and_nothing_written(article):
         ({"sources": [SourceInput(url=f"https://e.example/{i}") for i in range(11)]}, "at most 10"),
         ({"sources": [SourceInput(url="https://e.example", stance="loves")]}, "supports"),
         ({"kind": "rumour"}, "Choose highlight"),
-        ({"visibility": "secret"}, "private, unlisted or public"),
+        ({"visibility": "secret"}, "only me, one of your groups, anyone with the link or public"),
         ({"exact": "y" * 5001}, "limit is 5,000"),
         ({"exact": "   "}, "Select some words"),
     ],

@@ -78,9 +78,12 @@ _PK_OWNERS = {
     "claims:quote": "quote",
     "claims:attribution": "quote",
     "notifications:follow_remove": "follow",
+    "groups:revoke": "invite",
 }
 _PK_OWNER_WORDS = {"feed": "feed", "unsubscribe": "feed", "notifications:": "notification"}
+# Slugs are the article's unless the endpoint is a speaker's or a group's.
 _SLUG_OWNERS = {"claims:speaker": "speaker"}
+_GROUP_SLUG_EXCEPT = {"groups:save"}  # saves the article named by its slug to a group
 # A password reset link that is well formed but not valid (its page says so).
 _REGEX_VALUES = {"fmt": "md", "uidb64": "MQ", "token": "c1s3bj-0123456789abcdef0123456789abcdef"}
 
@@ -92,7 +95,12 @@ def sample_kwargs(endpoint: Endpoint, world: dict) -> dict[str, object]:
         if name == "public_id":
             kwargs[name] = world["public_id"]
         elif name == "slug":
-            kwargs[name] = world[_SLUG_OWNERS.get(endpoint.name, "slug")]
+            in_group = (
+                endpoint.name.startswith("groups:") and endpoint.name not in _GROUP_SLUG_EXCEPT
+            )
+            kwargs[name] = (
+                world["group"] if in_group else world[_SLUG_OWNERS.get(endpoint.name, "slug")]
+            )
         elif name == "pk":
             owner = _PK_OWNERS.get(endpoint.name) or next(
                 (owner for word, owner in _PK_OWNER_WORDS.items() if word in endpoint.name), None
@@ -126,6 +134,7 @@ def build_world() -> dict:
     from newsapp.annotations.services import reply_create
     from newsapp.articles.models import Feed, FeedSubscription, Job, JobKind, JobStatus
     from newsapp.claims.models import Quote
+    from newsapp.groups.services import group_create, invite_create
     from newsapp.notifications.models import Notification
     from newsapp.notifications.services import follow_create
     from tests.factories import make_annotation, make_article, make_user
@@ -151,6 +160,8 @@ def build_world() -> dict:
         kind=JobKind.IMPORT_URL, status=JobStatus.DONE, requested_by=owner, url=LOOPBACK_SOURCE
     )
     follow_create(user=owner, target="article", key=str(article.pk))
+    group = group_create(creator=owner, name="Fuzz desk", colour="#2a7f62")
+    invite = invite_create(group=group, user=owner)
     notification = Notification.objects.get(recipient=owner)  # the reply's
     return {
         "owner": owner.username,
@@ -167,6 +178,8 @@ def build_world() -> dict:
         "job": job.pk,
         "follow": owner.follows.get().pk,
         "notification": notification.pk,
+        "group": group.slug,
+        "invite": invite.pk,
     }
 
 

@@ -115,6 +115,7 @@ def _any_path(endpoint) -> str:
     world = {
         "slug": "s", "public_id": "p", "speaker": "s", "job": 1, "feed": 1, "quote": 1,
         "owner": "u", "follow": 1, "notification": 1,
+        "group": "g", "invite": 1,
     }  # fmt: skip
     return sample_path(endpoint, world)
 

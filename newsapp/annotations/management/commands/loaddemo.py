@@ -40,8 +40,12 @@ class Command(BaseCommand):
         )
 
     def load_annotations(self) -> int:
-        """Public notes by a demo account that cannot sign in (it has no usable password)."""
-        reader, made = get_user_model().objects.get_or_create(username=DEMO_READER)
+        """Public notes by a demo account that cannot sign in (it has no usable password).
+        It is the site's own editors' account (staff), so moderation's new-account limits
+        (plain-domain links, a few public notes a day) do not apply to it."""
+        reader, made = get_user_model().objects.get_or_create(
+            username=DEMO_READER, defaults={"is_staff": True}
+        )
         if made:
             reader.set_unusable_password()
             reader.save()

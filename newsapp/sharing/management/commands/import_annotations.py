@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newsapp.annotations.models import Visibility
 from newsapp.articles.models import Article
-from newsapp.sharing.imports import annotations_import
+from newsapp.sharing.imports import IMPORT_VISIBILITIES, annotations_import
 from newsapp.sharing.management.commands.export_annotations import find_user
 from newsapp.sharing.w3c.model import AnnotationImportError
 from newsapp.sharing.w3c.reading import MAX_IMPORT_BYTES
@@ -23,7 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("slug", help="The article to import onto.")
         parser.add_argument("file", help="A JSON or JSON-LD file (up to 5 MB).")
         parser.add_argument("--user", required=True, metavar="USERNAME", help="The new owner.")
-        parser.add_argument("--visibility", choices=Visibility.values, default=Visibility.PRIVATE)
+        parser.add_argument(
+            "--visibility",
+            choices=[str(value) for value in IMPORT_VISIBILITIES],
+            default=Visibility.PRIVATE,
+        )
 
     def handle(self, *args, **options):
         article = Article.objects.filter(slug=options["slug"]).first()

@@ -1,0 +1,39 @@
+"""The shortcuts that keep the quote finder fast give the answers of the plain code they stand
+in for. Each fast path is checked against its reference on generated input; the quotes found
+through the public `find_quotes` are pinned in test_quotes.py and test_quotes_attribution.py.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsapp.text.quotes import QUOTE_MARKS
+from newsapp.text.quotes.marks import _CAN_OPEN, _FIXED_FLAGS, _mark_flags
+
+# Characters that decide how a mark reads: letters, digits, spaces, punctuation, marks.
+neighbour = st.sampled_from(list("aZs1 \n.,;:!?()[]—-/…'’") + list(QUOTE_MARKS))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    flank=st.integers(min_value=0, max_value=len(_CAN_OPEN) - 1),
+    before=st.text(neighbour, max_size=4),
+    after=st.text(neighbour, min_size=1, max_size=4),
+)
+def test_context_free_mark_flags_agree_with_mark_flags(flank, before, after):
+    for ch, flags in _FIXED_FLAGS[flank].items():
+        text = before + ch + after
+        assert _mark_flags(text, len(before), ch, flank) == flags, (ch, flank, text)
+
+
+def test_marks_that_may_be_apostrophes_or_guillemets_are_read_in_context():
+    # A ’ that may close can be an elision (rock ’n’ roll); a ' may also open one ('em).
+    for flank in (1, 3):
+        assert "’" not in _FIXED_FLAGS[flank]
+    for flank in (1, 2, 3):
+        assert "'" not in _FIXED_FLAGS[flank]
+    for table in _FIXED_FLAGS:
+        assert not set("«‹»›") & set(table)
+    # Where it can only open, ’ never does: it is an apostrophe.
+    assert _FIXED_FLAGS[2]["’"] == (False, False)

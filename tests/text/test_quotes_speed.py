@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsapp.text.quotes import QUOTE_MARKS
+from newsapp.text.quotes.lexicon import _HINT_WORDS, _WORD_RE, hint_positions
 from newsapp.text.quotes.marks import _CAN_OPEN, _FIXED_FLAGS, _mark_flags
 
 # Characters that decide how a mark reads: letters, digits, spaces, punctuation, marks.
@@ -37,3 +38,37 @@ def test_marks_that_may_be_apostrophes_or_guillemets_are_read_in_context():
         assert not set("«‹»›") & set(table)
     # Where it can only open, ’ never does: it is an apostrophe.
     assert _FIXED_FLAGS[2]["’"] == (False, False)
+
+
+def hint_positions_word_by_word(text: str) -> list[int]:
+    """The reference: each word lower-cased on its own."""
+    return [m.start() for m in _WORD_RE.finditer(text) if m.group().lower() in _HINT_WORDS]
+
+
+# Hint words and pieces of them, in any case, glued to letters, digits, underscores and
+# characters that lower-case oddly (İ grows, ſ and the Kelvin sign fold, Σ depends on context).
+hint_piece = st.one_of(
+    st.sampled_from(sorted(_HINT_WORDS)).map(str.upper),
+    st.sampled_from(sorted(_HINT_WORDS)).map(str.title),
+    st.sampled_from(sorted(_HINT_WORDS)),
+    st.sampled_from(["sa", "id", "ſaid", "\u212aept", "İn", "ΣAID", "un", "s", "_", "2", "é"]),
+    st.sampled_from([" ", "  ", "\n", ",", "’", "-", "\ue000"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(hint_piece, max_size=30).map("".join))
+def test_hint_positions_match_lower_casing_word_by_word(text):
+    assert hint_positions(text) == hint_positions_word_by_word(text)
+
+
+def test_hint_positions_find_whole_words_only():
+    text = "Unsaid, she SAID; Saying 'saidx' according to İnsisted, we insisted."
+    assert hint_positions(text) == hint_positions_word_by_word(text)
+    assert [text[i : i + 4] for i in hint_positions(text)] == ["SAID", "Sayi", "acco", "insi"]
+
+
+def test_no_hint_word_lower_cases_by_context():
+    # hint_positions lower-cases the whole text at once; only the Greek sigma lower-cases
+    # differently in a word and in a text, so no hint word may hold one.
+    assert not [word for word in _HINT_WORDS if set(word) & set("σς")]

@@ -240,3 +240,45 @@ _BOUNDARY_RE = re.compile(r"[.!?…][\"'”’»)\]]*\s+|\n+")
 
 
 _HINT_WORDS = _SPEECH_VERBS | _ACCORDING_WORDS | {"according", "words"}
+
+
+def _trie_pattern(words: frozenset[str]) -> str:
+    """A regex alternation of `words` factored by common prefixes ("sa(?:id|ys|…)"): the
+    engine tries a few first letters at each position instead of every word."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        group = "(?:" + "|".join(branches) + ")"
+        return group + "?" if "" in node else group
+
+    return build(trie)
+
+
+# A hint word standing as a whole word, in lower-cased text.
+_HINT_WORD_RE = re.compile(r"(?<![^\W\d_])" + _trie_pattern(_HINT_WORDS) + r"(?![^\W\d_])")
+
+
+def hint_positions(text: str) -> list[int]:
+    """Where the words of `text` (maximal runs of letters, as `_WORD_RE` finds them) whose
+    lower case is a hint word start, in order.
+
+    The regex runs over the whole text lower-cased at once: lower-casing maps each character
+    to one character (except "İ", for which the words are lower-cased one by one) and keeps
+    letters letters and the rest not, so the words and their positions are the same. (Only a
+    Greek capital sigma lower-cases by context, and no hint word is Greek.)"""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return [
+            match.start()
+            for match in _WORD_RE.finditer(text)
+            if match.group().lower() in _HINT_WORDS
+        ]
+    return [match.start() for match in _HINT_WORD_RE.finditer(lowered)]

@@ -262,8 +262,13 @@ def _trie_pattern(words: frozenset[str]) -> str:
     return build(trie)
 
 
-# A hint word standing as a whole word, in lower-cased text.
-_HINT_WORD_RE = re.compile(r"(?<![^\W\d_])" + _trie_pattern(_HINT_WORDS) + r"(?![^\W\d_])")
+# A hint word ending a word, in lower-cased text. Whether it also starts the word is checked
+# after the match: a look-behind at the front would stop the engine skipping ahead to the
+# letters that can start a hint word.
+_HINT_WORD_END_RE = re.compile(_trie_pattern(_HINT_WORDS) + r"(?![^\W\d_])")
+
+
+_LETTER_RE = re.compile(r"[^\W\d_]")
 
 
 def hint_positions(text: str) -> list[int]:
@@ -281,4 +286,9 @@ def hint_positions(text: str) -> list[int]:
             for match in _WORD_RE.finditer(text)
             if match.group().lower() in _HINT_WORDS
         ]
-    return [match.start() for match in _HINT_WORD_RE.finditer(lowered)]
+    letter_at = _LETTER_RE.match
+    return [
+        start
+        for start in (match.start() for match in _HINT_WORD_END_RE.finditer(lowered))
+        if not (start and letter_at(lowered, start - 1))
+    ]

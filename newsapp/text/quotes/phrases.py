@@ -46,7 +46,7 @@ def _tokens(window: str) -> list[str]:
 
 
 def _lowered(window: str, toks: list[str]) -> list[str]:
-    return [token.lower() for token in toks]
+    return list(map(str.lower, toks))
 
 
 def _base(token: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsapp.text.quotes import QUOTE_MARKS
+from newsapp.text.quotes import QUOTE_MARKS, find_quotes
 from newsapp.text.quotes.lexicon import _HINT_WORDS, _WORD_RE, hint_positions
 from newsapp.text.quotes.marks import _CAN_OPEN, _FIXED_FLAGS, _mark_flags
 
@@ -72,3 +72,35 @@ def test_no_hint_word_lower_cases_by_context():
     # hint_positions lower-cases the whole text at once; only the Greek sigma lower-cases
     # differently in a word and in a text, so no hint word may hold one.
     assert not [word for word in _HINT_WORDS if set(word) & set("σς")]
+
+
+def test_posts_signed_one_after_another_keep_their_quoted_words_nested():
+    # add_signed finds the quotations inside each post by bisection: pinned on two posts in a
+    # row, each with quoted words inside, and a credit line that signs nothing.
+    text = (
+        "The ferry operator posted twice on Sunday.\n\n"
+        "Our boats stay in port until the “all clear” comes pic.twitter.com/q1w2e3\n"
+        "— Kestrel Ferries (@kestrelferries) June 4, 2023\n\n"
+        "Crossings resume at noon, said the harbour master, “weather permitting”\n"
+        "— Kestrel Ferries (@kestrelferries) June 5, 2023\n\n"
+        "“We waited all day,” said Maren Holt, a passenger.\n"
+        "— Harbour Desk"
+    )
+    found = [
+        (q.kind, q.text, q.speaker, q.attribution) for q in find_quotes(text, include_other=True)
+    ]
+    assert found == [
+        (
+            "speech",
+            "Our boats stay in port until the “all clear” comes",
+            "Kestrel Ferries",
+            "signed",
+        ),
+        (
+            "speech",
+            "Crossings resume at noon, said the harbour master, “weather permitting”",
+            "Kestrel Ferries",
+            "signed",
+        ),
+        ("speech", "We waited all day,", "Maren Holt", "after"),
+    ]

@@ -104,3 +104,15 @@ def test_posts_signed_one_after_another_keep_their_quoted_words_nested():
         ),
         ("speech", "We waited all day,", "Maren Holt", "after"),
     ]
+
+
+def test_a_short_given_name_is_the_same_person_as_its_longer_form():
+    # _alias_given_name_forms finds longer forms by bisection over the sorted given names.
+    text = (
+        "Josh Apte runs the ferry. Joshua Apte said the boats were old, and Jo Apte, his "
+        "aunt, agreed.\n\n"
+        "“We need two new ones,” Josh Apte said.\n\n"
+        "“They will cost a fortune,” Apte said."
+    )
+    found = [(quote.speaker, quote.speaker_as_written) for quote in find_quotes(text)]
+    assert found == [("Joshua Apte", "Josh Apte"), (None, "Apte")]

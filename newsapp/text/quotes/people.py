@@ -174,16 +174,25 @@ class _People:
             if len(key) == 2:
                 by_surname.setdefault(key[1:], []).append(person)
         for people in by_surname.values():
+            if len(people) < 2:
+                continue
+            # The longer forms of a given name follow it in sorted order (each given name
+            # occurs once per surname), so they are found by bisection, not a pass over all.
+            givens = sorted((person.words[0], index) for index, person in enumerate(people))
             for short in people:
                 given = short.words[0]
                 if len(given) < 3:
                     continue
-                for long in people:
-                    fuller = long.words[0]
-                    if len(fuller) > len(given) and fuller.startswith(given):
-                        long.mentions.extend(short.mentions)
-                        long.descriptors |= short.descriptors
-                        self.by_words[short.words] = long
+                at = bisect.bisect_right(givens, (given, len(people)))
+                longer = []
+                while at < len(givens) and givens[at][0].startswith(given):
+                    longer.append(givens[at][1])
+                    at += 1
+                for index in sorted(longer):  # in the order the article names them
+                    long = people[index]
+                    long.mentions.extend(short.mentions)
+                    long.descriptors |= short.descriptors
+                    self.by_words[short.words] = long
 
     def _appositive_roles(self, start: int, end: int) -> set[str]:
         """Role words from an appositive beside a name: "Adaeze Okafor, the defence

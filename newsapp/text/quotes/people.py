@@ -321,8 +321,10 @@ class _People:
 
 
 def _add_once(people: list[_Person], person: _Person) -> None:
-    if not any(other is person for other in people):
-        people.append(person)
+    for other in people:
+        if other is person:
+            return
+    people.append(person)
 
 
 def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from .lexicon import (
@@ -62,6 +63,7 @@ def _is_name_word(token: str) -> bool:
     return token[:1].isupper() and not (len(token) > 1 and token.isupper())
 
 
+@lru_cache(maxsize=8192)
 def _is_title_word(word: str) -> bool:
     base = _base(word)
     return base in _ROLE_TITLES or (len(base) > 12 and base.endswith(_ROLE_SUFFIXES))

@@ -5,11 +5,21 @@ through the public `find_quotes` are pinned in test_quotes.py and test_quotes_at
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsapp.text.quotes import QUOTE_MARKS, find_quotes
-from newsapp.text.quotes.lexicon import _HINT_WORDS, _WORD_RE, hint_positions
+from newsapp.text.quotes.lexicon import (
+    _BOUNDARY_RE,
+    _HINT_WORDS,
+    _NAME_RE,
+    _NAME_WORD,
+    _PARTICLES,
+    _WORD_RE,
+    hint_positions,
+)
 from newsapp.text.quotes.marks import _CAN_OPEN, _FIXED_FLAGS, _mark_flags
 
 # Characters that decide how a mark reads: letters, digits, spaces, punctuation, marks.
@@ -116,3 +126,28 @@ def test_a_short_given_name_is_the_same_person_as_its_longer_form():
     )
     found = [(quote.speaker, quote.speaker_as_written) for quote in find_quotes(text)]
     assert found == [("Joshua Apte", "Josh Apte"), (None, "Apte")]
+
+
+# The patterns as first written, with the look-behind in front: the reference for the ones
+# reordered so the engine can skip ahead.
+NAME_RE_AS_WRITTEN = re.compile(
+    rf"(?<![\w’'\-]){_NAME_WORD}(?:[ \u00a0](?:(?:{_PARTICLES})[ \u00a0])*{_NAME_WORD})*"
+)
+BOUNDARY_RE_AS_WRITTEN = re.compile(r"[.!?…][\"'”’»)\]]*\s+|\n+")
+
+prose_piece = st.one_of(
+    st.sampled_from(["Adaeze", "Okafor", "O’Neill", "Jean-Luc", "Dr.", "U.S.", "ÉCOLE", "İz"]),
+    st.sampled_from(["van", "der", "de", "said", "the", "x2", "_A", "aB", "3M"]),
+    st.sampled_from([" ", "\u00a0", "\n", "\n\n", ".", ". ", "!”", "?) ", "…", "’", "'", "-"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(prose_piece, max_size=40).map("".join))
+def test_reordered_name_and_boundary_patterns_match_as_written(text):
+    assert [m.span() for m in _NAME_RE.finditer(text)] == [
+        m.span() for m in NAME_RE_AS_WRITTEN.finditer(text)
+    ]
+    assert [m.span() for m in _BOUNDARY_RE.finditer(text)] == [
+        m.span() for m in BOUNDARY_RE_AS_WRITTEN.finditer(text)
+    ]

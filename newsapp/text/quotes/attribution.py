@@ -147,6 +147,10 @@ def _used_as_noun(toks: list[str], lowered: list[str], v: int) -> bool:
     return lowered[before] in _NOUN_DETERMINERS
 
 
+# The words a marker ("according to", "in the words of", "selon") is found from.
+_MARKER_WORDS = ("according", "words", *sorted(_ACCORDING_WORDS))
+
+
 def _hint_indices(lowered: list[str]) -> list[int]:
     """Where a speech verb or an "according to" might start: "in the words of" is found
     from its "in"."""
@@ -254,6 +258,9 @@ def _is_non_finite(lowered: list[str], v: int) -> bool:
 
 def _according_anywhere(window: str, offset: int) -> _Attribution | None:
     """ "according to X" later in the same sentence as a partial quotation."""
+    lowered_window = window.lower()
+    if not any(word in lowered_window for word in _MARKER_WORDS):
+        return None  # no token can start a marker (a token's lower case is in the window's)
     window = window[: _sentence_end(window)]
     toks = _tokens(window)
     lowered = _lowered(window, toks)

@@ -219,11 +219,19 @@ def _range(first: int | None, last: int | None) -> str:
 _UPPER = _uppercase_class()
 
 
-_NAME_WORD = rf"{_UPPER}[^\W_]*(?:[’'\-][^\W\d_]+)*\.?"
+_NAME_WORD_REST = r"[^\W_]*(?:[’'\-][^\W\d_]+)*\.?"
 
 
+_NAME_WORD = _UPPER + _NAME_WORD_REST
+
+
+# A run of capitalised words (with particles) not glued to a word before it. The pattern starts
+# with the capital itself, so the engine skips ahead to capitals; the check of the character
+# before the capital comes after it: "(?<![\w’'\-].)" there is "(?<![\w’'\-])" before the
+# capital, as "." matches any capital.
 _NAME_RE = re.compile(
-    rf"(?<![\w’'\-]){_NAME_WORD}(?:[ \u00a0](?:(?:{_PARTICLES})[ \u00a0])*{_NAME_WORD})*"
+    rf"{_UPPER}(?<![\w’'\-].){_NAME_WORD_REST}"
+    rf"(?:[ \u00a0](?:(?:{_PARTICLES})[ \u00a0])*{_NAME_WORD})*"
 )
 
 
@@ -236,7 +244,10 @@ _SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’»)\]]*(?=\s)")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
-_BOUNDARY_RE = re.compile(r"[.!?…][\"'”’»)\]]*\s+|\n+")
+# A sentence end with the space after it, or a run of newlines. One character class first, so
+# the engine skips ahead to candidates: "[.!?…][\"'”’»)\]]*\s+|\n+" with the branch chosen
+# by that character.
+_BOUNDARY_RE = re.compile(r"[.!?…\n](?:(?<=[.!?…])[\"'”’»)\]]*\s+|(?<=\n)\n*)")
 
 
 _HINT_WORDS = _SPEECH_VERBS | _ACCORDING_WORDS | {"according", "words"}

@@ -52,7 +52,11 @@ class _Resolver:
         previous: _Previous | None = None
         repeated = repeated_texts(self.text, spans)
         for index, span in enumerate(spans):
-            words = " ".join(self.text[s:e] for s, e in span.parts)
+            parts = span.parts
+            if len(parts) == 1:
+                words = self.text[parts[0][0] : parts[0][1]]
+            else:
+                words = " ".join(self.text[s:e] for s, e in parts)
             if not words.strip():
                 continue
             next_open = spans[index + 1].open_pos if index + 1 < len(spans) else len(self.text)

@@ -20,7 +20,7 @@ from newsapp.text.quotes.lexicon import (
     _WORD_RE,
     hint_positions,
 )
-from newsapp.text.quotes.marks import _CAN_OPEN, _FIXED_FLAGS, _mark_flags
+from newsapp.text.quotes.marks import _CAN_OPEN, _FIXED_FLAGS, _FLANKED_MARK_RE, _mark_flags
 
 # Characters that decide how a mark reads: letters, digits, spaces, punctuation, marks.
 neighbour = st.sampled_from(list("aZs1 \n.,;:!?()[]—-/…'’") + list(QUOTE_MARKS))
@@ -151,3 +151,20 @@ def test_reordered_name_and_boundary_patterns_match_as_written(text):
     assert [m.span() for m in _BOUNDARY_RE.finditer(text)] == [
         m.span() for m in BOUNDARY_RE_AS_WRITTEN.finditer(text)
     ]
+
+
+def test_flanked_mark_pattern_matches_its_form_with_guillemets_beside_it():
+    # The guillemets' match without a group was a second pattern beside the marks one; it is
+    # now the last branch after the mark. Same matches, same groups.
+    guillemets_last = "|(?<=[«»‹›]))"
+    assert _FLANKED_MARK_RE.pattern.endswith(guillemets_last)
+    beside = re.compile(_FLANKED_MARK_RE.pattern.removesuffix(guillemets_last) + ")|[«»‹›]")
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(neighbour, max_size=30))
+    def same_matches(text):
+        assert [(m.start(), m.lastindex) for m in _FLANKED_MARK_RE.finditer(text)] == [
+            (m.start(), m.lastindex) for m in beside.finditer(text)
+        ]
+
+    same_matches()

@@ -61,8 +61,10 @@ def _flanking_re() -> re.Pattern[str]:
     Groups 4 and 5: a curly “ or ” with a stray space just inside (“ I love it.”), which
     can only open and only close. Guillemets also match with no group, since French spacing
     (« … ») leaves them flanked by spaces. Marks inside words (don’t) never match.
-    The pattern starts with the mark itself so the engine skips ahead to candidates; the
-    look-behinds span the character before and the mark (or the start of the text)."""
+    The pattern starts with the mark itself so the engine skips ahead to candidates (the
+    guillemets' match without a group is a last branch after the mark, not a second pattern
+    beside it, which would stop that); the look-behinds span the character before and the
+    mark (or the start of the text)."""
     marks = re.escape(QUOTE_MARKS)
     opening = re.escape("".join(sorted(_OPEN_AFTER)))
     opening_solid = re.escape("".join(sorted(_OPEN_AFTER - frozenset("([{"))))
@@ -75,8 +77,8 @@ def _flanking_re() -> re.Pattern[str]:
         rf"|((?:(?<=[\s{opening}][{marks}])|(?<=^[{marks}]))(?=[^\s{no_open}]))"
         rf"|((?<=[^\s(\[{{][{marks}])(?=[\s{closing}{_CJK}]|$))"
         rf"|((?:(?<=[\s{opening}]“)|(?<=^“))(?= [^\s{no_open}{marks}]))"
-        rf"|((?<=[^\s{marks}] ”)(?=[\s{closing}]|$)))"
-        r"|[«»‹›]"
+        rf"|((?<=[^\s{marks}] ”)(?=[\s{closing}]|$))"
+        r"|(?<=[«»‹›]))"
     )
 
 

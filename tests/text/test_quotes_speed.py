@@ -11,16 +11,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsapp.text.quotes import QUOTE_MARKS, find_quotes
+from newsapp.text.quotes.classify import _Context, kind_of
 from newsapp.text.quotes.lexicon import (
     _BOUNDARY_RE,
     _HINT_WORDS,
     _NAME_RE,
     _NAME_WORD,
     _PARTICLES,
+    _SENTENCE_END_RE,
     _WORD_RE,
     hint_positions,
 )
 from newsapp.text.quotes.marks import _CAN_OPEN, _FIXED_FLAGS, _FLANKED_MARK_RE, _mark_flags
+from newsapp.text.quotes.phrases import _is_abbreviation_before, _sentence_start
+from newsapp.text.quotes.records import _Span
 
 # Characters that decide how a mark reads: letters, digits, spaces, punctuation, marks.
 neighbour = st.sampled_from(list("aZs1 \n.,;:!?()[]—-/…'’") + list(QUOTE_MARKS))
@@ -168,3 +172,27 @@ def test_flanked_mark_pattern_matches_its_form_with_guillemets_beside_it():
         ]
 
     same_matches()
+
+
+def sentence_start_from_the_front(window: str) -> int:
+    """The reference: every sentence end checked, the last one kept."""
+    start = 0
+    for match in _SENTENCE_END_RE.finditer(window):
+        if not _is_abbreviation_before(window, match.start()):
+            start = match.end()
+    return start
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(prose_piece, max_size=40).map("".join))
+def test_sentence_start_found_from_the_end_is_the_last_one(window):
+    assert _sentence_start(window) == sentence_start_from_the_front(window)
+
+
+def test_so_called_before_a_quotation_makes_it_a_scare_quote_in_any_case():
+    span = _Span(0, 0, [(0, 0)], 0, 0)
+    for before in ("the So-Called ", "its so called  ", "İİ SO-CALLED "):
+        context = _Context(before, 0, " plan", 0, False, False)
+        assert kind_of(span, "reform", context, set(), False) == "scare", before
+    context = _Context("the so-calling ", 0, " plan", 0, False, False)
+    assert kind_of(span, "reform", context, set(), False) != "scare"

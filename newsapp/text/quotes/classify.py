@@ -68,7 +68,8 @@ def kind_of(
     if span.block or span.signature:
         return "speech"
     before = context.before
-    if before.rstrip().lower().endswith(("so-called", "so called")):
+    # Lower-casing maps each character on its own, so the last nine characters decide.
+    if before.rstrip()[-9:].lower().endswith(("so-called", "so called")):
         return "scare"
     word_count = _word_count(words)
     if word_count > 12:
@@ -77,7 +78,7 @@ def kind_of(
     spoken = attributed_after or (bool(recent) and recent[-1] in _SPEECH_VERBS)
     if not spoken and word_count <= 8 and before.strip() and _is_title_case(words):
         return "title"
-    if not spoken and word_count <= _REPEATED_WORDS and repeat_key(words) in repeated:
+    if not spoken and word_count <= _REPEATED_WORDS and repeated and repeat_key(words) in repeated:
         return "title"
     if words[-1:] in _TERMINAL:
         return "speech"

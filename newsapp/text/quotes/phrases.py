@@ -339,11 +339,12 @@ def _sentence_end(window: str) -> int:
 
 
 def _sentence_start(window: str) -> int:
-    start = 0
-    for match in _SENTENCE_END_RE.finditer(window):
+    """Where the last sentence of `window` starts: after its last sentence end that is not
+    an abbreviation's dot (looked for from the end, so the earlier ones are not checked)."""
+    for match in reversed(list(_SENTENCE_END_RE.finditer(window))):
         if not _is_abbreviation_before(window, match.start()):
-            start = match.end()
-    return start
+            return match.end()
+    return 0
 
 
 def _is_abbreviation_before(window: str, dot: int) -> bool:

@@ -27,6 +27,7 @@ _REPEATED_WORDS = 8
 _MINOR_WORDS = frozenset(
     {"a", "an", "the", "of", "for", "and", "or", "in", "on", "at", "to", "by", "with", "is"}
 )
+_ARTICLES_AND_DETERMINERS = _DETERMINERS | {"a", "an"}
 _TITLE_WORD_RE = re.compile(r"[^\W\d_]+(?:[’'][^\W\d_]+)*")
 
 
@@ -107,7 +108,7 @@ def _modifies_next_noun(words: str, before: str, after: str) -> bool:
     previous = before.rstrip().rsplit(None, 1)[-1:] if before.strip() else []
     if not previous:
         return False
-    determiner = previous[0].lower() in _DETERMINERS | {"a", "an"}
+    determiner = previous[0].lower() in _ARTICLES_AND_DETERMINERS
     if not (determiner or previous[0].endswith(("’s", "'s"))):
         return False
     following = _WORD_RE.match(after.lstrip())

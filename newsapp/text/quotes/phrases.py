@@ -340,11 +340,26 @@ def _sentence_end(window: str) -> int:
 
 def _sentence_start(window: str) -> int:
     """Where the last sentence of `window` starts: after its last sentence end that is not
-    an abbreviation's dot (looked for from the end, so the earlier ones are not checked)."""
-    for match in reversed(list(_SENTENCE_END_RE.finditer(window))):
-        if not _is_abbreviation_before(window, match.start()):
+    an abbreviation's dot.
+
+    Looked for from the end: a sentence end is a terminal mark, closing marks, then a
+    space, so whether one starts at a terminal mark depends on that place alone (the closing
+    marks between are never terminal), and trying the terminal marks from the right finds
+    the same ones as a scan from the left."""
+    end = len(window)
+    while True:
+        dot = max(
+            window.rfind(".", 0, end),
+            window.rfind("!", 0, end),
+            window.rfind("?", 0, end),
+            window.rfind("…", 0, end),
+        )
+        if dot < 0:
+            return 0
+        match = _SENTENCE_END_RE.match(window, dot)
+        if match is not None and not _is_abbreviation_before(window, dot):
             return match.end()
-    return 0
+        end = dot
 
 
 def _is_abbreviation_before(window: str, dot: int) -> bool:

@@ -50,6 +50,7 @@ def _lowered(window: str, toks: list[str]) -> list[str]:
     return list(map(str.lower, toks))
 
 
+@lru_cache(maxsize=8192)
 def _base(token: str) -> str:
     """Lower case without a possessive ending."""
     lowered = token.lower()
@@ -199,6 +200,7 @@ def _determined_phrase(toks: list[str], i: int) -> _Phrase | None:
     return _Phrase(kind, toks[i:stop], i, stop)
 
 
+@lru_cache(maxsize=8192)
 def _is_role_word(token: str) -> bool:
     lowered = token.lower()
     return (

@@ -141,7 +141,9 @@ def _is_possessive(text: str, i: int, open_pos: int, open_char: str) -> bool:
 
 # The (can open, can close) of the marks whose answer depends only on the flanking group, by
 # group then mark: the hot loop looks these up and calls `_mark_flags` only for the rest
-# (guillemets, and single marks that may be apostrophes).
+# (single marks that may be apostrophes, and guillemets after a letter or with no group).
+# A guillemet in group 1 or 2 follows a space, opening punctuation or nothing (the group's
+# look-behind says so), which is the context in which `_mark_flags` reads it as opening.
 def _context_free_flags() -> list[dict[str, tuple[bool, bool]]]:
     table: list[dict[str, tuple[bool, bool]]] = []
     for flank, (left, right) in enumerate(zip(_CAN_OPEN, _CAN_CLOSE, strict=True)):
@@ -150,7 +152,7 @@ def _context_free_flags() -> list[dict[str, tuple[bool, bool]]]:
                 ch: _mark_flags("", 0, ch, flank)
                 for ch in QUOTE_MARKS
                 if not (
-                    ch in "«‹»›"
+                    (ch in "«‹»›" and flank not in (1, 2))
                     or (ch == "‘" and left)
                     or (ch == "'" and (left or right))
                     or (ch == "’" and right)

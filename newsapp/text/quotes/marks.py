@@ -143,17 +143,19 @@ def _is_possessive(text: str, i: int, open_pos: int, open_char: str) -> bool:
 # group then mark: the hot loop looks these up and calls `_mark_flags` only for the rest
 # (single marks that may be apostrophes, and guillemets after a letter or with no group).
 # A guillemet in group 1 or 2 follows a space, opening punctuation or nothing (the group's
-# look-behind says so), which is the context in which `_mark_flags` reads it as opening.
+# look-behind says so), which is the context in which `_mark_flags` reads it as opening; a
+# ‘ in group 1 comes before punctuation, never a digit. The table is read off `_mark_flags`
+# in such a context: the mark at the start, a dash after it.
 def _context_free_flags() -> list[dict[str, tuple[bool, bool]]]:
     table: list[dict[str, tuple[bool, bool]]] = []
     for flank, (left, right) in enumerate(zip(_CAN_OPEN, _CAN_CLOSE, strict=True)):
         table.append(
             {
-                ch: _mark_flags("", 0, ch, flank)
+                ch: _mark_flags(ch + "—", 0, ch, flank)
                 for ch in QUOTE_MARKS
                 if not (
                     (ch in "«‹»›" and flank not in (1, 2))
-                    or (ch == "‘" and left)
+                    or (ch == "‘" and left and flank != 1)
                     or (ch == "'" and (left or right))
                     or (ch == "’" and right)
                 )

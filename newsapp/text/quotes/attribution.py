@@ -92,6 +92,8 @@ def _parse_after(window: str, offset: int) -> _Attribution | None:
     if i >= len(toks):
         return None
     lowered = _lowered(window, toks)
+    if _HINT_WORDS.isdisjoint(lowered):
+        return None  # every attribution below is read from a speech verb or "according to"
     sentence_end = offset + end
     marker = _marker_at(lowered, i)
     if marker:
@@ -145,14 +147,18 @@ def _used_as_noun(toks: list[str], lowered: list[str], v: int) -> bool:
     return lowered[before] in _NOUN_DETERMINERS
 
 
+# The words a marker ("according to", "in the words of", "selon") is found from.
+_MARKER_WORDS = ("according", "words", *sorted(_ACCORDING_WORDS))
+
+
 def _hint_indices(lowered: list[str]) -> list[int]:
     """Where a speech verb or an "according to" might start: "in the words of" is found
     from its "in"."""
-    hits = []
-    for index, word in enumerate(lowered):
-        if word in _HINT_WORDS:
-            hits.append(index - 2 if word == "words" and index >= 2 else index)
-    return hits
+    return [
+        index - 2 if word == "words" and index >= 2 else index
+        for index, word in enumerate(lowered)
+        if word in _HINT_WORDS
+    ]
 
 
 def _marker_at(lowered: list[str], i: int) -> tuple[str, int] | None:
@@ -177,8 +183,17 @@ def _attribution(
     offset: int,
     sentence_end: int,
 ) -> _Attribution:
-    spans = [match.span() for match in _TOKEN_RE.finditer(window)]
-    first, stop = spans[phrase.first][0], spans[phrase.stop - 1][1]
+    # Where the phrase's first and last tokens stand: the tokens of `toks` again, read only
+    # as far as the phrase.
+    first = stop = 0
+    last = phrase.stop - 1
+    for index, match in enumerate(_TOKEN_RE.finditer(window)):
+        if index == phrase.first:
+            first = match.start()
+        if index == last:
+            stop = match.end()
+        if index >= last and index >= phrase.first:
+            break
     return _Attribution(
         phrase.words, phrase.kind, window[first:stop], verb, offset + first, sentence_end
     )
@@ -243,6 +258,9 @@ def _is_non_finite(lowered: list[str], v: int) -> bool:
 
 def _according_anywhere(window: str, offset: int) -> _Attribution | None:
     """ "according to X" later in the same sentence as a partial quotation."""
+    lowered_window = window.lower()
+    if not any(word in lowered_window for word in _MARKER_WORDS):
+        return None  # no token can start a marker (a token's lower case is in the window's)
     window = window[: _sentence_end(window)]
     toks = _tokens(window)
     lowered = _lowered(window, toks)

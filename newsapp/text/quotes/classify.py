@@ -27,6 +27,7 @@ _REPEATED_WORDS = 8
 _MINOR_WORDS = frozenset(
     {"a", "an", "the", "of", "for", "and", "or", "in", "on", "at", "to", "by", "with", "is"}
 )
+_ARTICLES_AND_DETERMINERS = _DETERMINERS | {"a", "an"}
 _TITLE_WORD_RE = re.compile(r"[^\W\d_]+(?:[’'][^\W\d_]+)*")
 
 
@@ -68,7 +69,8 @@ def kind_of(
     if span.block or span.signature:
         return "speech"
     before = context.before
-    if before.rstrip().lower().endswith(("so-called", "so called")):
+    # Lower-casing maps each character on its own, so the last nine characters decide.
+    if before.rstrip()[-9:].lower().endswith(("so-called", "so called")):
         return "scare"
     word_count = _word_count(words)
     if word_count > 12:
@@ -77,7 +79,7 @@ def kind_of(
     spoken = attributed_after or (bool(recent) and recent[-1] in _SPEECH_VERBS)
     if not spoken and word_count <= 8 and before.strip() and _is_title_case(words):
         return "title"
-    if not spoken and word_count <= _REPEATED_WORDS and repeat_key(words) in repeated:
+    if not spoken and word_count <= _REPEATED_WORDS and repeated and repeat_key(words) in repeated:
         return "title"
     if words[-1:] in _TERMINAL:
         return "speech"
@@ -106,7 +108,7 @@ def _modifies_next_noun(words: str, before: str, after: str) -> bool:
     previous = before.rstrip().rsplit(None, 1)[-1:] if before.strip() else []
     if not previous:
         return False
-    determiner = previous[0].lower() in _DETERMINERS | {"a", "an"}
+    determiner = previous[0].lower() in _ARTICLES_AND_DETERMINERS
     if not (determiner or previous[0].endswith(("’s", "'s"))):
         return False
     following = _WORD_RE.match(after.lstrip())

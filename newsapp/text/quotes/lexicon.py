@@ -219,11 +219,19 @@ def _range(first: int | None, last: int | None) -> str:
 _UPPER = _uppercase_class()
 
 
-_NAME_WORD = rf"{_UPPER}[^\W_]*(?:[’'\-][^\W\d_]+)*\.?"
+_NAME_WORD_REST = r"[^\W_]*(?:[’'\-][^\W\d_]+)*\.?"
 
 
+_NAME_WORD = _UPPER + _NAME_WORD_REST
+
+
+# A run of capitalised words (with particles) not glued to a word before it. The pattern starts
+# with the capital itself, so the engine skips ahead to capitals; the check of the character
+# before the capital comes after it: "(?<![\w’'\-].)" there is "(?<![\w’'\-])" before the
+# capital, as "." matches any capital.
 _NAME_RE = re.compile(
-    rf"(?<![\w’'\-]){_NAME_WORD}(?:[ \u00a0](?:(?:{_PARTICLES})[ \u00a0])*{_NAME_WORD})*"
+    rf"{_UPPER}(?<![\w’'\-].){_NAME_WORD_REST}"
+    rf"(?:[ \u00a0](?:(?:{_PARTICLES})[ \u00a0])*{_NAME_WORD})*"
 )
 
 
@@ -236,7 +244,62 @@ _SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’»)\]]*(?=\s)")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
-_BOUNDARY_RE = re.compile(r"[.!?…][\"'”’»)\]]*\s+|\n+")
+# A sentence end with the space after it, or a run of newlines. One character class first, so
+# the engine skips ahead to candidates: "[.!?…][\"'”’»)\]]*\s+|\n+" with the branch chosen
+# by that character.
+_BOUNDARY_RE = re.compile(r"[.!?…\n](?:(?<=[.!?…])[\"'”’»)\]]*\s+|(?<=\n)\n*)")
 
 
 _HINT_WORDS = _SPEECH_VERBS | _ACCORDING_WORDS | {"according", "words"}
+
+
+def _trie_pattern(words: frozenset[str]) -> str:
+    """A regex alternation of `words` factored by common prefixes ("sa(?:id|ys|…)"): the
+    engine tries a few first letters at each position instead of every word."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        group = "(?:" + "|".join(branches) + ")"
+        return group + "?" if "" in node else group
+
+    return build(trie)
+
+
+# A hint word ending a word, in lower-cased text. Whether it also starts the word is checked
+# after the match: a look-behind at the front would stop the engine skipping ahead to the
+# letters that can start a hint word.
+_HINT_WORD_END_RE = re.compile(_trie_pattern(_HINT_WORDS) + r"(?![^\W\d_])")
+
+
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+def hint_positions(text: str) -> list[int]:
+    """Where the words of `text` (maximal runs of letters, as `_WORD_RE` finds them) whose
+    lower case is a hint word start, in order.
+
+    The regex runs over the whole text lower-cased at once: lower-casing maps each character
+    to one character (except "İ", for which the words are lower-cased one by one) and keeps
+    letters letters and the rest not, so the words and their positions are the same. (Only a
+    Greek capital sigma lower-cases by context, and no hint word is Greek.)"""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return [
+            match.start()
+            for match in _WORD_RE.finditer(text)
+            if match.group().lower() in _HINT_WORDS
+        ]
+    letter_at = _LETTER_RE.match
+    return [
+        start
+        for start in (match.start() for match in _HINT_WORD_END_RE.finditer(lowered))
+        if not (start and letter_at(lowered, start - 1))
+    ]

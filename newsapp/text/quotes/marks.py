@@ -61,8 +61,10 @@ def _flanking_re() -> re.Pattern[str]:
     Groups 4 and 5: a curly “ or ” with a stray space just inside (“ I love it.”), which
     can only open and only close. Guillemets also match with no group, since French spacing
     (« … ») leaves them flanked by spaces. Marks inside words (don’t) never match.
-    The pattern starts with the mark itself so the engine skips ahead to candidates; the
-    look-behinds span the character before and the mark (or the start of the text)."""
+    The pattern starts with the mark itself so the engine skips ahead to candidates (the
+    guillemets' match without a group is a last branch after the mark, not a second pattern
+    beside it, which would stop that); the look-behinds span the character before and the
+    mark (or the start of the text)."""
     marks = re.escape(QUOTE_MARKS)
     opening = re.escape("".join(sorted(_OPEN_AFTER)))
     opening_solid = re.escape("".join(sorted(_OPEN_AFTER - frozenset("([{"))))
@@ -75,8 +77,8 @@ def _flanking_re() -> re.Pattern[str]:
         rf"|((?:(?<=[\s{opening}][{marks}])|(?<=^[{marks}]))(?=[^\s{no_open}]))"
         rf"|((?<=[^\s(\[{{][{marks}])(?=[\s{closing}{_CJK}]|$))"
         rf"|((?:(?<=[\s{opening}]“)|(?<=^“))(?= [^\s{no_open}{marks}]))"
-        rf"|((?<=[^\s{marks}] ”)(?=[\s{closing}]|$)))"
-        r"|[«»‹›]"
+        rf"|((?<=[^\s{marks}] ”)(?=[\s{closing}]|$))"
+        r"|(?<=[«»‹›]))"
     )
 
 
@@ -137,31 +139,71 @@ def _is_possessive(text: str, i: int, open_pos: int, open_char: str) -> bool:
     return not (word and (word.group() in _SPEECH_VERBS or word.group() in _PRONOUNS))
 
 
+# The (can open, can close) of the marks whose answer depends only on the flanking group, by
+# group then mark: the hot loop looks these up and calls `_mark_flags` only for the rest
+# (single marks that may be apostrophes, and guillemets after a letter or with no group).
+# A guillemet in group 1 or 2 follows a space, opening punctuation or nothing (the group's
+# look-behind says so), which is the context in which `_mark_flags` reads it as opening; a
+# ‘ in group 1 comes before punctuation, never a digit. The table is read off `_mark_flags`
+# in such a context: the mark at the start, a dash after it.
+def _context_free_flags() -> list[dict[str, tuple[bool, bool]]]:
+    table: list[dict[str, tuple[bool, bool]]] = []
+    for flank, (left, right) in enumerate(zip(_CAN_OPEN, _CAN_CLOSE, strict=True)):
+        table.append(
+            {
+                ch: _mark_flags(ch + "—", 0, ch, flank)
+                for ch in QUOTE_MARKS
+                if not (
+                    (ch in "«‹»›" and flank not in (1, 2))
+                    or (ch == "‘" and left and flank != 1)
+                    or (ch == "'" and (left or right))
+                    or (ch == "’" and right)
+                )
+            }
+        )
+    return table
+
+
+_FIXED_FLAGS = _context_free_flags()
+
+
+# One bit per mark; a closer may close the openers in its mask.
+_BIT = {ch: 1 << index for index, ch in enumerate(QUOTE_MARKS)}
+
+
+_CLOSES_MASK = {
+    closer: sum(_BIT[opener] for opener in openers) for closer, openers in _OPENERS_FOR.items()
+}
+
+
 def _pair_marks(text: str, paragraphs: list[tuple[int, int, str]]) -> list[_Span]:
     """Top-level quotations bounded by marks, pairing openers and closers with a stack.
 
     A closer pops back to the nearest opener it can close (openers left above it were
-    strays); `closable` counts, per closing mark, the open marks it could close, so a
-    closer with nothing to close costs nothing. An opener still open at the end of a
-    paragraph carries over when the next paragraph starts with the same mark, the
-    convention for a quotation over several paragraphs.
+    strays); `masks[k]` holds a bit for each kind of mark in `chars[:k + 1]`, so whether a
+    closer has anything to close is one `&`, and a closer with nothing to close costs
+    nothing. An opener still open at the end of a paragraph carries over when the next
+    paragraph starts with the same mark, the convention for a quotation over several
+    paragraphs.
 
-    One function on purpose (about 70 lines): the stack, the counts and the carried parts are
+    One function on purpose (about 70 lines): the stack, the masks and the carried parts are
     one state updated per mark in the hot loop of the whole finder; split into helpers they
     would be passed around on every mark of a megabyte of text.
     """
     pairs: list[tuple[int, int, list[tuple[int, int]] | None, int, int]] = []
     chars: list[str] = []
     positions: list[int] = []
-    closable: dict[str, int] = dict.fromkeys(_OPENERS_FOR, 0)
+    masks: list[int] = []
     carried: list[tuple[int, int]] = []  # earlier paragraphs of the bottom opener
     carried_from = 0
     part_start = 0
     skip = -1
     # Local names for the hot loop.
-    finditer, can_open, can_close = _FLANKED_MARK_RE.finditer, _CAN_OPEN, _CAN_CLOSE
-    openers_for, closers_for = _OPENERS_FOR, _CLOSERS_FOR
-    push_char, push_position = chars.append, positions.append
+    finditer, fixed_flags, mark_flags = _FLANKED_MARK_RE.finditer, _FIXED_FLAGS, _mark_flags
+    openers_for, bit, closes_mask = _OPENERS_FOR, _BIT, _CLOSES_MASK
+    push_char, push_position, push_mask = chars.append, positions.append, masks.append
+    pop_char, pop_position, pop_mask = chars.pop, positions.pop, masks.pop
+    pair = pairs.append
     for index, (pstart, pend, _kind) in enumerate(paragraphs):
         for match in finditer(text, pstart, pend):
             i = match.start()
@@ -169,34 +211,31 @@ def _pair_marks(text: str, paragraphs: list[tuple[int, int, str]]) -> list[_Span
                 continue
             ch = text[i]
             flank = match.lastindex or 0
-            if ch in '“”"':
-                opens, closes = can_open[flank], can_close[flank]
-            else:
-                opens, closes = _mark_flags(text, i, ch, flank)
+            flags = fixed_flags[flank].get(ch)
+            opens, closes = flags if flags is not None else mark_flags(text, i, ch, flank)
             if (
                 closes
-                and closable.get(ch)
+                and masks
+                and masks[-1] & closes_mask.get(ch, 0)
                 and (ch not in "’'" or not _is_possessive(text, i, positions[-1], chars[-1]))
             ):
                 openers = openers_for[ch]
                 while True:
-                    top = chars.pop()
-                    for closer in closers_for[top]:
-                        closable[closer] -= 1
-                    position = positions.pop()
+                    top = pop_char()
+                    pop_mask()
+                    position = pop_position()
                     if top in openers:
                         break
                 if carried and not chars:
                     parts = [*carried, (part_start, i)]
-                    pairs.append((position, i, parts, carried_from, index))
+                    pair((position, i, parts, carried_from, index))
                     carried = []
                 else:
-                    pairs.append((position, i, None, index, index))
+                    pair((position, i, None, index, index))
             elif opens:
+                push_mask(masks[-1] | bit[ch] if masks else bit[ch])
                 push_char(ch)
                 push_position(i)
-                for closer in closers_for[ch]:
-                    closable[closer] += 1
         skip = -1
         if chars and index + 1 < len(paragraphs):
             next_start, _next_end, next_kind = paragraphs[index + 1]
@@ -207,15 +246,12 @@ def _pair_marks(text: str, paragraphs: list[tuple[int, int, str]]) -> list[_Span
                 carried.append((part_start, pend))
                 part_start = next_start + 1
                 skip = next_start
-                del chars[1:], positions[1:]
-                closable = dict.fromkeys(_OPENERS_FOR, 0)
-                for closer in _CLOSERS_FOR[chars[0]]:
-                    closable[closer] = 1
+                del chars[1:], positions[1:], masks[1:]
                 continue
         if chars:
             chars.clear()
             positions.clear()
-            closable = dict.fromkeys(_OPENERS_FOR, 0)
+            masks.clear()
         carried = []
     return _outermost(text, pairs)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .lexicon import (
     _ABBREVIATIONS,
@@ -18,6 +19,7 @@ from .lexicon import (
 from .phrases import _base, _is_possessive_token, _is_title_word
 
 _WORD = re.compile(r"[^\W\d_]+(?:[’'\-][^\W\d_]+)*")
+_SPACES = re.compile(r"\s+")
 _SENTENCE_CLOSE = re.compile(r"(?:^|[.!?…:][\"'”’»)\]]*\s+|\n\s*)$")
 # Capitalised at the start of a sentence because they start it, not because they are names.
 _SENTENCE_OPENER_ENDINGS = ("ing", "ed", "ly")
@@ -66,8 +68,10 @@ def drop_sentence_opener(masked: str, sequence: str, start: int) -> tuple[str, i
     return rest, start + len(sequence) - len(rest)
 
 
-def _role_words(phrase: str) -> set[str]:
-    words = re.split(r"\s+", phrase.strip())
+@lru_cache(maxsize=4096)
+def _role_words(phrase: str) -> frozenset[str]:
+    """The role words of an appositive phrase (cached: an article repeats its appositives)."""
+    words = _SPACES.split(phrase.strip())
     kept: list[str] = []
     for word in words:
         lowered = _base(word.strip("“”\"'‘’"))
@@ -75,15 +79,17 @@ def _role_words(phrase: str) -> set[str]:
             break
         if lowered and lowered not in _DETERMINERS and lowered not in _INDEFINITES:
             kept.append(_ROLE_SYNONYMS.get(lowered, lowered))
-    return set(kept)
+    return frozenset(kept)
 
 
 def _split_name(sequence: str, offset: int) -> Iterable[tuple[int, int, list[str], list[str]]]:
     """Split a run of capitalised words into names: at sentence-ending dots, all-capitals
     words and possessives; strip leading function words and titles ("Defence Minister")."""
+    # A run's words are separated by one space or no-break space each.
     words: list[tuple[str, int]] = []
-    for match in re.finditer(r"\S+", sequence):
-        words.append((match.group(), offset + match.start()))
+    for word in sequence.split():
+        words.append((word, offset))
+        offset += len(word) + 1
     group: list[tuple[str, int]] = []
     for word, start in words:
         bare = word.rstrip(".")

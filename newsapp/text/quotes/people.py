@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .lexicon import (
     _BOUNDARY_RE,
@@ -30,6 +31,56 @@ from .phrases import (
 
 # A name right after one of these is a place ("in Sierra Leone", "near Port Aldren").
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|across|outside|inside|throughout) $")
+# Where an appositive after a name ends, and where one before a name starts.
+_CLAUSE_END_RE = re.compile(r"[,.;:(\n" + _MASK + "]")
+_PHRASE_START_RE = re.compile(r"[,.;:—\n" + _MASK + "]")
+
+
+class _RunName(NamedTuple):
+    """A name in a run of capitalised words, with what follows from its words alone."""
+
+    first: int  # offsets from the start of the run
+    end: int
+    words: list[str]
+    titles: list[str]
+    key: tuple[str, ...]  # the words in lower case
+    organisation_like: bool  # "... Bank", "Port ...": an organisation or a place
+    title_roles: frozenset[str]
+
+
+class _Run(NamedTuple):
+    """What a run of capitalised words names, the same wherever in the article it stands:
+    one word to resolve later (its length and key), an organisation, or names."""
+
+    short: tuple[int, tuple[str, ...]] | None
+    organisation: tuple[str, ...] | None
+    names: tuple[_RunName, ...]
+
+
+def _read_run(sequence: str) -> _Run:
+    if " " not in sequence and "\u00a0" not in sequence and sequence[-1:] != ".":
+        word = sequence[:-2] if sequence.endswith(("’s", "'s")) else sequence
+        lowered = word.lower()
+        if not word or lowered in _NOT_NAMES or _is_title_word(word) or word.isupper():
+            return _Run(None, None, ())
+        if lowered in _NOT_PERSON_LAST or lowered in _PLACE_FIRST:
+            return _Run(None, (lowered,), ())
+        return _Run((len(word), (lowered,)), None, ())
+    names = []
+    for first, end, words, titles in _split_name(sequence, 0):
+        key = tuple(w.lower() for w in words)
+        names.append(
+            _RunName(
+                first,
+                end,
+                words,
+                titles,
+                key,
+                key[-1] in _NOT_PERSON_LAST or key[0] in _PLACE_FIRST,
+                frozenset(_ROLE_SYNONYMS.get(t, t) for t in titles),
+            )
+        )
+    return _Run(None, None, tuple(names))
 
 
 @dataclass(slots=True)
@@ -51,22 +102,22 @@ class _People:
         self.organisations: set[tuple[str, ...]] = set()
         short_mentions: list[tuple[int, int, tuple[str, ...]]] = []
         headlines = Headlines(masked, paragraphs)
+        runs: dict[str, _Run] = {}  # an article names the same people again and again
         for match in _NAME_RE.finditer(masked):
-            if headlines.holds(match.start()):
+            match_start = match.start()
+            if headlines.holds(match_start):
                 continue
-            sequence, start = drop_sentence_opener(masked, match.group(), match.start())
-            if " " not in sequence and "\u00a0" not in sequence and sequence[-1:] != ".":
-                word = sequence[:-2] if sequence.endswith(("’s", "'s")) else sequence
-                lowered = word.lower()
-                if not word or lowered in _NOT_NAMES or _is_title_word(word) or word.isupper():
-                    continue
-                if lowered in _NOT_PERSON_LAST or lowered in _PLACE_FIRST:
-                    self.organisations.add((lowered,))
-                else:
-                    short_mentions.append((start, start + len(word), (lowered,)))
-                continue
-            for first, end, words, titles in _split_name(sequence, start):
-                self._register(first, end, words, titles, short_mentions)
+            sequence, start = drop_sentence_opener(masked, match.group(), match_start)
+            run = runs.get(sequence)
+            if run is None:
+                run = runs[sequence] = _read_run(sequence)
+            if run.short is not None:
+                length, key = run.short
+                short_mentions.append((start, start + length, key))
+            elif run.organisation is not None:
+                self.organisations.add(run.organisation)
+            for name in run.names:
+                self._register(start + name.first, start + name.end, name, short_mentions)
         self._alias_given_name_forms()
         # Every tail of every full name ("okafor", "van der meulen"), and first names.
         self.by_tail: dict[tuple[str, ...], list[_Person]] = {}
@@ -99,26 +150,21 @@ class _People:
         self,
         start: int,
         end: int,
-        words: list[str],
-        titles: list[str],
+        name: _RunName,
         short_mentions: list[tuple[int, int, tuple[str, ...]]],
     ) -> None:
-        key = tuple(w.lower() for w in words)
-        if (
-            key[-1] in _NOT_PERSON_LAST
-            or key[0] in _PLACE_FIRST
-            or _PLACE_BEFORE.search(self.masked, max(0, start - 12), start)
-        ):
+        key = name.key
+        if name.organisation_like or _PLACE_BEFORE.search(self.masked, max(0, start - 12), start):
             self.organisations.add(key)  # also places: "in Sierra Leone", "at Camp David"
             return
-        if len(words) == 1 and not titles:
+        if len(key) == 1 and not name.titles:
             short_mentions.append((start, end, key))
             return
         person = self.by_words.get(key)
         if person is None:
-            person = self.by_words[key] = _Person(" ".join(words), key)
+            person = self.by_words[key] = _Person(" ".join(name.words), key)
         person.mentions.append((start, end))
-        person.descriptors.update(_ROLE_SYNONYMS.get(t, t) for t in titles)
+        person.descriptors.update(name.title_roles)
         person.descriptors.update(self._appositive_roles(start, end))
 
     def _alias_given_name_forms(self) -> None:
@@ -128,13 +174,25 @@ class _People:
             if len(key) == 2:
                 by_surname.setdefault(key[1:], []).append(person)
         for people in by_surname.values():
+            if len(people) < 2:
+                continue
+            # The longer forms of a given name follow it in sorted order (each given name
+            # occurs once per surname), so they are found by bisection, not a pass over all.
+            givens = sorted((person.words[0], index) for index, person in enumerate(people))
             for short in people:
-                for long in people:
-                    given, fuller = short.words[0], long.words[0]
-                    if len(given) >= 3 and len(fuller) > len(given) and fuller.startswith(given):
-                        long.mentions.extend(short.mentions)
-                        long.descriptors |= short.descriptors
-                        self.by_words[short.words] = long
+                given = short.words[0]
+                if len(given) < 3:
+                    continue
+                at = bisect.bisect_right(givens, (given, len(people)))
+                longer = []
+                while at < len(givens) and givens[at][0].startswith(given):
+                    longer.append(givens[at][1])
+                    at += 1
+                for index in sorted(longer):  # in the order the article names them
+                    long = people[index]
+                    long.mentions.extend(short.mentions)
+                    long.descriptors |= short.descriptors
+                    self.by_words[short.words] = long
 
     def _appositive_roles(self, start: int, end: int) -> set[str]:
         """Role words from an appositive beside a name: "Adaeze Okafor, the defence
@@ -143,7 +201,7 @@ class _People:
         roles: set[str] = set()
         if masked[end : end + 2] == ", ":
             rest = masked[end + 2 : end + 160]
-            clause = re.split(r"[,.;:(\n" + _MASK + "]", rest, maxsplit=1)[0]
+            clause = _CLAUSE_END_RE.split(rest, maxsplit=1)[0]
             first = clause.split(" ", 1)[0].lower()
             relative = first in ("who", "whose", "which", "where", "when", "that")
             if first and not relative and not first[:1].isdigit():
@@ -151,7 +209,7 @@ class _People:
                     roles.update(_role_words(phrase))
         if masked[start - 2 : start] == ", ":
             before = masked[max(0, start - 80) : start - 2]
-            phrase = re.split(r"[,.;:—\n" + _MASK + "]", before)[-1]
+            phrase = _PHRASE_START_RE.split(before)[-1]
             words = phrase.split()
             if words and len(words) <= 6 and words[-1].islower():
                 roles.update(_role_words(phrase))
@@ -263,8 +321,10 @@ class _People:
 
 
 def _add_once(people: list[_Person], person: _Person) -> None:
-    if not any(other is person for other in people):
-        people.append(person)
+    for other in people:
+        if other is person:
+            return
+    people.append(person)
 
 
 def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from .lexicon import (
@@ -46,9 +47,10 @@ def _tokens(window: str) -> list[str]:
 
 
 def _lowered(window: str, toks: list[str]) -> list[str]:
-    return [token.lower() for token in toks]
+    return list(map(str.lower, toks))
 
 
+@lru_cache(maxsize=8192)
 def _base(token: str) -> str:
     """Lower case without a possessive ending."""
     lowered = token.lower()
@@ -62,6 +64,7 @@ def _is_name_word(token: str) -> bool:
     return token[:1].isupper() and not (len(token) > 1 and token.isupper())
 
 
+@lru_cache(maxsize=8192)
 def _is_title_word(word: str) -> bool:
     base = _base(word)
     return base in _ROLE_TITLES or (len(base) > 12 and base.endswith(_ROLE_SUFFIXES))
@@ -197,6 +200,7 @@ def _determined_phrase(toks: list[str], i: int) -> _Phrase | None:
     return _Phrase(kind, toks[i:stop], i, stop)
 
 
+@lru_cache(maxsize=8192)
 def _is_role_word(token: str) -> bool:
     lowered = token.lower()
     return (
@@ -337,11 +341,27 @@ def _sentence_end(window: str) -> int:
 
 
 def _sentence_start(window: str) -> int:
-    start = 0
-    for match in _SENTENCE_END_RE.finditer(window):
-        if not _is_abbreviation_before(window, match.start()):
-            start = match.end()
-    return start
+    """Where the last sentence of `window` starts: after its last sentence end that is not
+    an abbreviation's dot.
+
+    Looked for from the end: a sentence end is a terminal mark, closing marks, then a
+    space, so whether one starts at a terminal mark depends on that place alone (the closing
+    marks between are never terminal), and trying the terminal marks from the right finds
+    the same ones as a scan from the left."""
+    end = len(window)
+    while True:
+        dot = max(
+            window.rfind(".", 0, end),
+            window.rfind("!", 0, end),
+            window.rfind("?", 0, end),
+            window.rfind("…", 0, end),
+        )
+        if dot < 0:
+            return 0
+        match = _SENTENCE_END_RE.match(window, dot)
+        if match is not None and not _is_abbreviation_before(window, dot):
+            return match.end()
+        end = dot
 
 
 def _is_abbreviation_before(window: str, dot: int) -> bool:

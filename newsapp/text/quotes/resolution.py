@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .attribution import _according_anywhere, _parse_after, _parse_before
 from .classify import _Context, _word_count, is_imagined, kind_of, repeated_texts
-from .lexicon import _HINT_WORDS, _PARTICLE_SET, _PRONOUNS, _TERMINAL, _WORD_RE
+from .lexicon import _PARTICLE_SET, _PRONOUNS, _TERMINAL, hint_positions
 from .people import _People, _Person
 from .phrases import _is_title_word, _sentence_start
 from .records import FoundQuote, _Attribution, _Span
@@ -41,11 +41,7 @@ class _Resolver:
         self.people = people
         self.spoken: list[tuple[int, _Person]] = []
         # Where attribution words occur, so a window without one is skipped in O(log n).
-        self.hints = [
-            match.start()
-            for match in _WORD_RE.finditer(masked)
-            if match.group().lower() in _HINT_WORDS
-        ]
+        self.hints = hint_positions(masked)
 
     def _has_hint(self, start: int, end: int) -> bool:
         index = bisect.bisect_left(self.hints, start)
@@ -56,7 +52,11 @@ class _Resolver:
         previous: _Previous | None = None
         repeated = repeated_texts(self.text, spans)
         for index, span in enumerate(spans):
-            words = " ".join(self.text[s:e] for s, e in span.parts)
+            parts = span.parts
+            if len(parts) == 1:
+                words = self.text[parts[0][0] : parts[0][1]]
+            else:
+                words = " ".join(self.text[s:e] for s, e in parts)
             if not words.strip():
                 continue
             next_open = spans[index + 1].open_pos if index + 1 < len(spans) else len(self.text)

@@ -15,6 +15,7 @@ closing "— Reuters" credit line does not turn the last paragraph into speech.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from .records import _Span
 
@@ -49,8 +50,14 @@ def signature_name(line: str) -> tuple[str, bool] | None:
 def add_signed(
     text: str, paragraphs: list[tuple[int, int, str]], spans: list[_Span], from_blocks: bool
 ) -> list[_Span]:
-    """`spans` with the quotations that signature lines sign, in document order."""
+    """`spans` with the quotations that signature lines sign, in document order.
+
+    `spans` are in document order and do not overlap, so the quotations inside a post and the
+    one that could straddle either of its ends are found by bisection, not by a pass over
+    every quotation for each signature line."""
     signed: list[_Span] = []
+    opens = [span.open_pos for span in spans]
+    nested: set[int] = set()  # indices of quotations inside a post signed earlier
     for index in range(1, len(paragraphs)):
         start, end, _kind = paragraphs[index]
         if text[start] not in "—–―-":
@@ -60,14 +67,22 @@ def add_signed(
             continue
         first = _first_line(text, paragraphs, index, from_blocks)
         low, high = paragraphs[first][0], paragraphs[index - 1][1]
-        inside = [span for span in spans if low <= span.open_pos and span.close_pos < high]
+        inside = []
+        at = bisect_left(opens, low)
+        while at < len(spans) and spans[at].close_pos < high:
+            if at not in nested:
+                inside.append(at)
+            at += 1
         name, has_handle = found
-        if len(inside) == 1 and inside[0].open_pos == low and inside[0].close_pos == high - 1:
-            inside[0].signature = name  # a paragraph that is one quotation in marks
-            continue
-        if not has_handle or any(
-            span.open_pos < low <= span.close_pos or span.open_pos < high <= span.close_pos
-            for span in spans
+        if len(inside) == 1:
+            span = spans[inside[0]]
+            if span.open_pos == low and span.close_pos == high - 1:
+                span.signature = name  # a paragraph that is one quotation in marks
+                continue
+        if (
+            not has_handle
+            or _straddles(spans, opens, nested, low)
+            or _straddles(spans, opens, nested, high)
         ):
             continue
         parts = [(paragraphs[i][0], paragraphs[i][1]) for i in range(first, index)]
@@ -78,12 +93,19 @@ def add_signed(
         parts = [part for part in parts if part[1] > part[0]]
         if not parts:
             continue
-        for span in inside:
-            spans.remove(span)  # quoted inside the post: nested in it
+        nested.update(inside)  # quoted inside the post: nested in it
         signed.append(_Span(low, high, parts, first, index - 1, block=True, signature=name))
     if not signed:
         return spans
-    return sorted([*spans, *signed], key=lambda span: span.open_pos)
+    kept = [span for at, span in enumerate(spans) if at not in nested]
+    return sorted([*kept, *signed], key=lambda span: span.open_pos)
+
+
+def _straddles(spans: list[_Span], opens: list[int], nested: set[int], position: int) -> bool:
+    """Whether a quotation (not nested in a post) opens before `position` and closes at or
+    after it: only the last one opening before it can, as quotations do not overlap."""
+    at = bisect_left(opens, position) - 1
+    return at >= 0 and at not in nested and spans[at].close_pos >= position
 
 
 def _first_line(

@@ -43,11 +43,22 @@ def _absolute(base_url: str, path: str) -> str:
     return base_url.rstrip("/") + path
 
 
+BODY_FIELDS = (
+    "article__body_html",
+    "article__body_text",
+    "revision__body_html",
+    "revision__body_text",
+)
+
+
 def _exportable(annotations: QuerySet) -> QuerySet:
     """Top-level annotations with everything an export shows, in a fixed number of queries."""
     return (
         annotations.top_level()
         .select_related("article", "author", "revision")
+        # An export names articles and revisions; it never ships their bodies (megabytes
+        # per row on a long article).
+        .defer(*BODY_FIELDS)
         .prefetch_related("tags", "sources")
         .order_by("article__title", "article_id", "start", "created_at")
     )

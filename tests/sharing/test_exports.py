@@ -7,6 +7,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from newsapp.annotations.models import AnchorState, Annotation
 from newsapp.sharing.exports import article_jsonld, article_markdown, reader_markdown
@@ -160,3 +163,23 @@ def test_export_command_writes_markdown_to_stdout(article, author):
     public = StringIO()
     call_command("export_annotations", "--article", article.slug, stdout=public)
     assert "Which quay?" not in public.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["md", "jsonld"])
+def test_a_readers_export_never_loads_article_bodies_and_its_queries_do_not_grow(client, fmt):
+    reader = make_user()
+    client.force_login(reader)
+    url = reverse("sharing:reader_export", kwargs={"fmt": fmt})
+
+    def export_queries() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return [query["sql"] for query in captured.captured_queries]
+
+    make_annotation(article=make_article(), author=reader, visibility="private")
+    few = export_queries()
+    for _ in range(4):
+        make_annotation(article=make_article(), author=reader, visibility="public")
+    many = export_queries()
+    assert len(many) == len(few)
+    assert [sql for sql in many if "body_html" in sql or "body_text" in sql] == []

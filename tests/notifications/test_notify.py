@@ -23,7 +23,7 @@ from tests.claims.factories import (
     rate,
     seed_camps,
 )
-from tests.factories import make_annotation, make_article
+from tests.factories import make_annotation, make_article, make_group
 from tests.notifications.factories import follow, follow_claim, make_reader
 
 pytestmark = pytest.mark.django_db
@@ -177,6 +177,25 @@ def test_followers_of_the_article_the_author_and_a_tag_hear_once_each(
     with django_capture_on_commit_callbacks(execute=True):
         make_annotation(article=article, author=author, tags=["energy"], note="Look here.")
     assert kinds_for(fan) == [Kind.FOLLOWING]
+
+
+def test_a_group_note_tells_only_followers_who_are_in_the_group(
+    article, django_capture_on_commit_callbacks
+):
+    author, member, outsider = make_reader(), make_reader(), make_reader()
+    desk = make_group(owner=author, members=[member])
+    for reader in (member, outsider):
+        follow(reader, Target.ARTICLE, article.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_annotation(
+            article=article,
+            author=author,
+            note="For the desk only.",
+            visibility="group",
+            group=desk,
+        )
+    assert kinds_for(member) == [Kind.FOLLOWING]
+    assert kinds_for(outsider) == []
 
 
 # --- "Readers added context" -------------------------------------------------------------------

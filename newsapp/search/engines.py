@@ -86,7 +86,7 @@ class IndexTable(Expression):
         return clone
 
     def as_sql(self, compiler, connection):
-        table = compiler.quote_name_unless_alias(self.alias)
+        table = compiler.quote_name(self.alias)
         if not self.column:
             return table, []
         return f"{table}.{connection.ops.quote_name(self.column)}", []

@@ -13,10 +13,11 @@ MAX_PAGE = WINDOW // PER_PAGE
 
 
 def page_number(value: str) -> int:
-    """`?page=`, range-checked: anything that is not a page number reads as the first page."""
-    if value.isdigit() and len(value) <= 4:
-        return min(max(int(value), 1), MAX_PAGE)
-    return 1
+    """`?page=`, range-checked: past the last page reads as the last (the group's own count
+    narrows it further), anything that is not a number as the first."""
+    if not (value.isascii() and value.isdigit()):
+        return 1
+    return MAX_PAGE if len(value) > 4 else min(max(int(value), 1), MAX_PAGE)
 
 
 @require_GET

@@ -39,6 +39,7 @@ from newsapp.text.search_query import (
     SearchQuery,
     has_word_characters,
     mark_words,
+    markdown_as_text,
     marked_html,
 )
 
@@ -255,9 +256,10 @@ class NoteGroup(TextGroup):
             if note is None:
                 continue
             if query.has_words:
-                excerpt, quoted = marked(note.search_excerpt), marked(note.search_quoted)
+                excerpt = marked(markdown_as_text(note.search_excerpt))
+                quoted = marked(note.search_quoted)
             else:
-                excerpt, quoted = plain(note.note, 280), plain(note.exact, 200)
+                excerpt, quoted = plain(markdown_as_text(note.note), 280), plain(note.exact, 200)
             hits.append(
                 Hit(
                     obj=note,

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 MAX_QUERY_CHARS = 500
-MAX_TERMS = 64
+MAX_TERMS = 100  # a pasted 500-character passage has about 85 words
 MAX_FILTERS = 16
 MAX_FILTER_VALUE_CHARS = 200
 
@@ -379,6 +379,17 @@ def fts5_expression(query: SearchQuery) -> str:
     for term in query.excluded:
         expression = f"({expression} NOT {fts5_string(term.text)})"
     return expression
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)\s]*(?:\s[^)]*)?\)")
+_MD_LINE_START = re.compile(r"(?m)^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)")
+_MD_EMPHASIS = re.compile(r"\*\*|__|~~|`+|(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*])")
+
+
+def markdown_as_text(text: str) -> str:
+    """A note's Markdown as the words a reader sees: links as their text, no emphasis
+    markers, quote or list marks (for excerpts, which show text, not formatting)."""
+    return _MD_EMPHASIS.sub("", _MD_LINE_START.sub("", _MD_LINK.sub(r"\1", text)))
 
 
 def marked_html(text: str) -> str:

@@ -57,6 +57,20 @@ def test_results_page_groups_the_hits_and_marks_the_words(client):
     assert 'href="?q=dredging&amp;in=notes"' in html
 
 
+def test_note_excerpts_show_the_words_not_the_markdown(client):
+    article = make_article(title="Pier repairs")
+    make_annotation(
+        article=article,
+        author=make_user("ana"),
+        note="**Dredging** was [never funded](https://council.example/minutes).",
+    )
+    for params in ({"q": "dredging"}, {"q": "user:ana"}):
+        html = get(client, **params).content.decode()
+        assert "was never funded." in html
+        assert "**" not in html
+        assert "](https://council.example" not in html
+
+
 def test_htmx_gets_only_the_results_and_the_header_gets_quick_results(client):
     make_article(title="Dredging the harbour mouth")
     fragment = client.get(URL, {"q": "dredging"}, **HTMX)

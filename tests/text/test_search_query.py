@@ -16,6 +16,7 @@ from newsapp.text.search_query import (
     Term,
     fts5_expression,
     mark_words,
+    markdown_as_text,
     marked_html,
     normalize,
     parse,
@@ -149,6 +150,11 @@ def test_up_to_500_characters_are_accepted_and_more_are_refused():
         parse(longest + "x")
 
 
+def test_a_pasted_passage_of_500_characters_is_searched_as_words():
+    passage = ("The port authority said the dredging would end by May. " * 10)[:MAX_QUERY_CHARS]
+    assert len(parse(passage).clauses) == len(passage.split())
+
+
 def test_too_many_words_are_refused_with_a_way_forward():
     with pytest.raises(QueryError, match="put a few of its words in quotes"):
         parse(" ".join(f"w{n}" for n in range(MAX_TERMS + 1)))
@@ -213,3 +219,14 @@ def test_marked_html_escapes_text_and_pairs_markers():
 
 def test_mark_words_marks_case_insensitively_and_escapes():
     assert mark_words("Ada <Okafor>", ["okafor"]) == "Ada &lt;<mark>Okafor</mark>&gt;"
+
+
+def test_markdown_as_text_keeps_the_words_a_reader_sees():
+    note = (
+        '## Why\n> **Never** ratified, see [the audit](https://a.example/x "t").\n- `2019` line\n'
+    )
+    assert markdown_as_text(note) == "Why\nNever ratified, see the audit.\n2019 line\n"
+
+
+def test_markdown_as_text_leaves_snake_case_and_arithmetic_alone():
+    assert markdown_as_text("snake_case 2 * 3 = 6") == "snake_case 2 * 3 = 6"

@@ -3,7 +3,10 @@ both engines (the suite runs on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from newsapp.annotations import services
@@ -160,3 +163,13 @@ def test_postgresql_reads_each_article_in_its_language():
     english = make_article(title="Elections held", body="Voters voted.", language="en")
     assert found(None, "élection")["articles"] == [french]
     assert found(None, "election")["articles"] == [english]
+
+
+def test_the_rebuild_command_puts_back_triggers_and_rebuilds():
+    drop_triggers()
+    article = make_article(title="Breakwater extension")
+    out = StringIO()
+    call_command("search_rebuild", stdout=out)
+    assert "Search index rebuilt" in out.getvalue()
+    assert found(None, "breakwater")["articles"] == [article]
+    assert schema.repair(connection) == []

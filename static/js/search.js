@@ -19,6 +19,9 @@
     if (event.key === "Escape") {
       var panel = preview();
       if (panel && !panel.hidden) {
+        // The first Escape closes the quick results and keeps the words (Chromium's search
+        // box would clear them); a second one clears the box as usual.
+        event.preventDefault();
         closePreview();
         document.getElementById("site-search-q").focus();
       }

@@ -282,7 +282,11 @@ class SourceGroup(TextGroup):
         return query.has_words and not query.speakers
 
     def rows(self, context):
-        return ContextSource.objects.filter(annotation__in=context.notes)
+        # EXISTS probes each matched source's note by its key; `annotation__in` would first
+        # list every note the reader may see (hundreds of thousands) on SQLite.
+        return ContextSource.objects.filter(
+            Exists(context.notes.filter(pk=OuterRef("annotation_id")))
+        )
 
     def load(self, context, ranked):
         scores = dict(ranked)

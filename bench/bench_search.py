@@ -39,8 +39,9 @@ SEARCHES = {
     "word in every article": ("ceasefire", False),
     "two words": ("budget inflation", False),
     "phrase": ('"the minister said"', False),
-    "rare word (one title)": ("story 31337", False),
+    "rare word (one title)": ("story 777", False),  # an article at both sizes
     "word in every note": ("context", False),
+    "word in many sources": ("tariff record", False),
     "notes of a tag": ("tag:budget context", False),
     "notes of a reader": ("user:reader3 source", True),
     "is:mine, signed in": ("is:mine report", True),

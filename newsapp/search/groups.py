@@ -411,9 +411,18 @@ class PeopleGroup(NameGroup):
     name, label = "people", "People"
 
     def found(self, context):
+        # Each matched speaker's quotations counted on their own (a correlated count): a
+        # GROUP BY over the join made PostgreSQL count every quotation of every speaker.
+        quotes = (
+            Quote.objects.filter(shown_speaker=OuterRef("pk"))
+            .order_by()
+            .values("shown_speaker")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return (
             Speaker.objects.filter(context.engine.name_matches("name", self.words(context.query)))
-            .annotate(search_count=Count("quotes"))
+            .annotate(search_count=Coalesce(Subquery(quotes), 0))
             .filter(search_count__gt=0)
             .order_by("-search_count", "name")
         )

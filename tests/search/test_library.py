@@ -53,3 +53,18 @@ def test_past_the_ranked_window_the_count_says_so(client, monkeypatch):
         make_article(title=f"Ferry timetable {number}")
     html = client.get(reverse("articles:library"), {"q": "ferry"}).content.decode()
     assert "2+ articles matching “ferry” (the best of the newest 2)" in html
+
+
+def test_a_search_on_a_shelf_finds_only_the_shelfs_matches(client):
+    from newsapp.reading.services import reading_set_status
+    from tests.factories import make_user
+
+    reader = make_user()
+    saved = make_article(title="Ferry fares frozen")
+    make_article(title="Ferry pier closed")
+    reading_set_status(reader=reader, article=saved, status="saved")
+    client.force_login(reader)
+    on_list = client.get(reverse("articles:library"), {"q": "ferry", "shelf": "reading"})
+    everything = client.get(reverse("articles:library"), {"q": "ferry", "shelf": "all"})
+    assert titles(on_list) == ["Ferry fares frozen"]
+    assert sorted(titles(everything)) == ["Ferry fares frozen", "Ferry pier closed"]

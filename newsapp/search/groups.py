@@ -241,7 +241,7 @@ class NoteGroup(TextGroup):
         notes = self.with_excerpts(
             # Only rows already found through visible_to are loaded, by their ids.
             Annotation.objects.filter(pk__in=scores)
-            .select_related("article", "author", "parent")
+            .select_related("article", "author", "parent", "group")
             .defer("article__body_html", "article__body_text")
             .prefetch_related("tags")
             .order_by(),

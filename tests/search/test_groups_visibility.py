@@ -4,19 +4,14 @@ hidden note its author only, in results, counts, tags, sources, excerpts and qui
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 
-# Groups and moderation are being merged into main; these tests run as soon as they are there.
-group_services = pytest.importorskip("newsapp.groups.services", reason="groups is not on main yet")
-moderation_services = pytest.importorskip(
-    "newsapp.moderation.services", reason="moderation is not on main yet"
-)
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.urls import reverse  # noqa: E402
-
-from newsapp.annotations.services import SourceInput  # noqa: E402
-from tests.factories import make_annotation, make_article, make_group, make_user  # noqa: E402
-from tests.search.helpers import counts, everything_shown, found  # noqa: E402
+from newsapp.annotations.services import SourceInput
+from newsapp.groups import services as group_services
+from newsapp.moderation import services as moderation_services
+from tests.factories import make_annotation, make_article, make_group, make_user
+from tests.search.helpers import counts, everything_shown, found
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +114,10 @@ def test_pages_and_fragments_show_group_and_hidden_notes_to_nobody_else(client, 
             assert "lead on the ferry" not in html
             assert "sighting off the pier" not in html
             assert f"<mark>{words}</mark>" not in html
+
+
+def test_a_members_hit_names_the_group(client, desk):
+    client.force_login(desk["member"])
+    html = client.get(reverse("search:results"), {"q": DESK_WORD}).content.decode()
+    assert "· Transport desk" in html
+    assert f"<mark>{DESK_WORD}</mark>" in html

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "newsapp.ops",
     "newsapp.reading",
     "newsapp.notifications",
+    "newsapp.search",
 ]
 if REDIS_URL:
     INSTALLED_APPS.append("django_rq")  # RQ's worker command for the Redis task queue
@@ -109,6 +110,9 @@ GLOSS_NEW_ACCOUNT_PUBLIC_NOTES_PER_DAY = int(
     os.environ.get("GLOSS_NEW_ACCOUNT_PUBLIC_NOTES_PER_DAY", "10")
 )
 GLOSS_NEW_ACCOUNT_LINKS_PER_NOTE = int(os.environ.get("GLOSS_NEW_ACCOUNT_LINKS_PER_NOTE", "2"))
+
+# The library's search box (`ArticleQuerySet.search`) is the search module's article search.
+GLOSS_ARTICLE_SEARCH = "newsapp.search.service.search_articles"
 
 ROOT_URLCONF = "newsapp.urls"
 WSGI_APPLICATION = "newsapp.wsgi.application"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("newsapp.notifications.urls")),
     path("", include("newsapp.groups.urls")),
     path("", include("newsapp.moderation.urls")),
+    path("", include("newsapp.search.urls")),
     path("accounts/", include("newsapp.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("newsapp.ops.urls")),

@@ -28,6 +28,7 @@ RANK = {
     "ops": 7,
     "reading": 5,
     "notifications": 5,
+    "search": 5,  # reads articles, notes, sources and quotes (claims)
 }
 # Helpers every app may use; they import no app themselves.
 SHARED = {"web", "ratelimit"}

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from newsapp.reader import layers
 from newsapp.text.extract import reading_minutes, text_fingerprint
@@ -19,10 +20,10 @@ EXCERPT_CHARS = 240
 
 class ArticleQuerySet(models.QuerySet):
     def search(self, query: str) -> ArticleQuerySet:
-        query = query.strip()
-        if not query:
-            return self
-        return self.filter(Q(title__icontains=query) | Q(body_text__icontains=query))
+        """These articles that match a reader's search, best first; raises ValidationError
+        with the reason for a search that cannot run. The full-text search module ranks
+        above this app, so settings name it (GLOSS_ARTICLE_SEARCH) rather than an import."""
+        return import_string(settings.GLOSS_ARTICLE_SEARCH)(self, query)
 
     def newest_first(self) -> ArticleQuerySet:
         """By publication date, or the date it was added when the source gave none."""

@@ -53,11 +53,18 @@ def library_tabs(request) -> tuple[list[layers.Shelf], layers.Shelf | None]:
 @require_GET
 def library(request):
     """Every article, newest first, or one of the reader's shelves (their reading list, their
-    archive), with a search over titles and text."""
-    query = request.GET.get("q", "").strip()[:200]
+    archive), with a search over titles and text (best matches first within the shelf)."""
+    query = request.GET.get("q", "").strip()
     tabs, shelf = library_tabs(request)
-    articles = Article.objects.for_library().search(query)
+    articles = Article.objects.for_library()
     articles = shelf.select(articles) if shelf else articles.newest_first()
+    search_error, more_matches = "", False
+    if query:
+        try:
+            articles = articles.search(query)  # best matches first
+            more_matches = getattr(articles, "more_matches", False)
+        except ValidationError as error:
+            search_error, articles = error.messages[0], articles.none()
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     layers.library_cards(page.object_list, request.user)
     context = {
@@ -66,8 +73,16 @@ def library(request):
         "tabs": tabs,
         "shelf": shelf.key if shelf else EVERYTHING,
         "empty": shelf.empty if shelf else "",
+        "search_error": search_error,
+        "more_matches": more_matches,
     }
-    return render_htmx(request, "articles/library.html", context, partial="results")
+    return render_htmx(
+        request,
+        "articles/library.html",
+        context,
+        partial="results",
+        status=400 if search_error else 200,
+    )
 
 
 @require_GET

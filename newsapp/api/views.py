@@ -226,24 +226,25 @@ def _moved(request, caller: Caller, public_id: str) -> HttpResponse | None:
 
 @api_view(["GET", "PUT", "DELETE"])
 def annotation(request, caller: Caller, public_id: str):
-    if request.method in {"PUT", "DELETE"}:
+    method = "GET" if request.method == "HEAD" else request.method
+    if method in {"PUT", "DELETE"}:
         require_write(caller)
     try:
         item = _find(caller, public_id)
     except Http404:
-        moved = _moved(request, caller, public_id) if request.method == "GET" else None
+        moved = _moved(request, caller, public_id) if method == "GET" else None
         if moved is None:
             raise
         return moved
     base = base_url(request)
     current = jsonld_response(annotation_jsonld(item, base_url=base))
-    if request.method == "GET":
+    if method == "GET":
         current["Link"] = f'<{LDP}Resource>; rel="type"'
         return current
     if_match = request.META.get("HTTP_IF_MATCH", "")
     if item.author_id != caller.user.pk:
         raise ApiError(403, "Only the author can change this annotation.")
-    if request.method == "PUT" and not if_match:
+    if method == "PUT" and not if_match:
         raise ApiError(428, "Send If-Match with the ETag you last read.", path="If-Match")
     if if_match and not matches(if_match, current["ETag"]):
         raise ApiError(
@@ -251,7 +252,7 @@ def annotation(request, caller: Caller, public_id: str):
             "The annotation changed since you read it: read it again, then retry.",
             path="If-Match",
         )
-    if request.method == "DELETE":
+    if method == "DELETE":
         services.api_annotation_delete(annotation=item, user=caller.user)
         return HttpResponse(status=204)
     document = read_annotation(request_body(request))

@@ -153,3 +153,9 @@ def test_api_token_command_refuses_an_unknown_user(db):
 
     with pytest.raises(CommandError, match="No user named"):
         call_command("api_token", "nobody")
+
+
+def test_the_account_settings_link_to_api_tokens(client, author):
+    client.force_login(author)
+    page = client.get("/accounts/profile/").content.decode()
+    assert 'href="/settings/api-tokens/"' in page

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import IntegerField, Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 
 from newsapp.annotations.models import Annotation, Kind
 
@@ -124,41 +124,33 @@ def page_of(
     sort: str = "created",
     descending: bool = False,
 ) -> Page:
-    """``limit`` items from ``offset`` in the order asked, and how many there are in all.
+    """``limit`` items from ``offset``, and how many there are in all.
 
-    Queries: two counts, one page of ids over both tables, and the rows with what they show
-    (annotations with their article, author, identity, tags and sources; waiting ones with
-    their author): the same whatever the page size or the number of annotations.
+    The listing is the annotations on Gloss's articles, then those still waiting for their
+    page, each in the order asked ("created" is the order of their ids, which an index
+    serves without sorting). Queries: two counts, the annotations of the page with their
+    article, author and identity, their tags and sources, and the waiting ones with their
+    authors: the same whatever the page size or the number of annotations.
     """
     annotations = annotations_for(user, filters, host=host)
     waiting = waiting_for(user, filters)
-    total = annotations.count() + waiting.count()
+    on_articles = annotations.count()
+    total = on_articles + waiting.count()
     if offset >= total or limit == 0:
         return Page(total=total, items=[])
-    column = SORTS[sort]
-    columns = ("table", "pk", column)
-    ids = (
-        annotations.order_by()
-        .annotate(table=Value(0, IntegerField()))
-        .values_list(*columns)
-        .union(
-            waiting.order_by().annotate(table=Value(1, IntegerField())).values_list(*columns),
-            all=True,
-        )
-    )
-    order = [f"-{column}", "-pk"] if descending else [column, "pk"]
-    rows = list(ids.order_by(*order)[offset : offset + limit])
-    annotation_ids = [pk for table, pk, _ in rows if table == 0]
-    waiting_ids = [pk for table, pk, _ in rows if table == 1]
-    found: dict[tuple[int, int], Annotation | WaitingAnnotation] = {}
-    if annotation_ids:
-        for annotation in (
-            Annotation.objects.filter(pk__in=annotation_ids)
+    order = ["pk"] if sort == "created" else [SORTS[sort], "pk"]
+    if descending:
+        order = [f"-{field}" for field in order]
+    items: list[Annotation | WaitingAnnotation] = []
+    if offset < on_articles:
+        items += (
+            annotations.order_by(*order)
             .select_related("article", "author", "revision", "api_identity")
-            .prefetch_related("tags", "sources")
-        ):
-            found[(0, annotation.pk)] = annotation
-    if waiting_ids:
-        for item in WaitingAnnotation.objects.filter(pk__in=waiting_ids).select_related("author"):
-            found[(1, item.pk)] = item
-    return Page(total=total, items=[found[(table, pk)] for table, pk, _ in rows])
+            .prefetch_related("tags", "sources")[offset : offset + limit]
+        )
+    if len(items) < limit:
+        start = max(0, offset - on_articles)
+        items += waiting.order_by(*order).select_related("author")[
+            start : start + limit - len(items)
+        ]
+    return Page(total=total, items=items)

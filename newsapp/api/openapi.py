@@ -323,7 +323,8 @@ def _paths() -> dict[str, Any]:
                 "first page, embedded unless Prefer asks for a minimal container) and `last`. "
                 "With `page`, one AnnotationPage (`partOf`, `startIndex`, `next`, `prev`). "
                 "Anonymous callers see public annotations; a token's owner also their own. "
-                "Annotations on pages Gloss does not have yet are listed too.",
+                "Annotations on pages Gloss does not have yet are listed too, after those on "
+                "Gloss's articles (each in the order they were created).",
                 "parameters": container_get_parameters,
                 "responses": {
                     "200": {
@@ -438,7 +439,9 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "operationId": "searchAnnotations",
                 "summary": "Search annotations (Hypothesis-shaped)",
-                "description": "`{total, rows}` as Hypothesis's `/api/search` answers.",
+                "description": "`{total, rows}` as Hypothesis's `/api/search` answers. Rows on "
+                "Gloss's articles come first, then those waiting for their page, each sorted as "
+                "asked (by default the most recently updated first).",
                 "parameters": [
                     *FILTER_PARAMETERS,
                     _query(

@@ -18,6 +18,7 @@ from .models import WaitingAnnotation
 from .targets import article_for_target, canonical_target
 
 MAX_LIMIT = 200
+MAX_URIS = 20  # each `uri` costs a look-up
 MAX_OFFSET = 100_000
 FILTERS = ("uri", "user", "tag", "q", "quote", "kind")
 SORTS = {"created": "created_at", "updated": "updated_at"}
@@ -44,6 +45,8 @@ def read_filters(params) -> Filters:
         for value in params.getlist(name):
             if len(value) > 2000 or "\x00" in value:
                 raise ApiError(400, "The value is too long or holds U+0000.", path=f"?{name}")
+    if len(params.getlist("uri")) > MAX_URIS:
+        raise ApiError(400, f"Give at most {MAX_URIS} uri parameters.", path="?uri")
     kind = params.get("kind", "")
     if kind and kind not in Kind.values:
         raise ApiError(400, f"Choose one of: {', '.join(Kind.values)}.", path="?kind")

@@ -66,7 +66,7 @@ FILTER_PARAMETERS = [
             "uri",
             "The annotated page: a Gloss article URL, or any page's URL (canonicalised). "
             "Repeat it for several.",
-            {"type": "array", "items": {"type": "string", "maxLength": 2000}},
+            {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 2000}},
         ),
         "style": "form",
         "explode": True,

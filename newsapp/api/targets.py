@@ -13,18 +13,21 @@ from newsapp.text.canonical_url import canonicalize_url
 
 def canonical_target(url: str) -> str:
     """The canonical form of a web address; any other IRI (a urn:, say) as given."""
-    if urlsplit(url).scheme.lower() not in {"http", "https"}:
-        return url
     try:
+        if urlsplit(url).scheme.lower() not in {"http", "https"}:
+            return url
         return canonicalize_url(url)[:2000]
-    except ValueError:
+    except ValueError:  # not a URL urllib can split (a broken IPv6 host, say): as given
         return url
 
 
 def article_for_target(url: str, *, host: str) -> Article | None:
     """The article ``url`` names, if Gloss has it: its reader page on this site (``host``),
     or its original address in any of its spellings."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
     if parts.scheme.lower() in {"http", "https"} and parts.netloc.lower() == host.lower():
         try:
             match = resolve(parts.path)

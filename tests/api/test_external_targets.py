@@ -157,3 +157,9 @@ def test_search_by_uri_finds_waiting_notes(client, token):
     other = token_for(make_user())
     rows = client.get("/api/search", {"uri": PAGE}, **auth(other)).json()["rows"]
     assert [row["uri"] for row in rows] == [PAGE + "?utm_source=social"]
+
+
+def test_a_target_urllib_cannot_split_is_kept_as_given(client, token):
+    response = send(client, token, source="http://[::1/story")
+    assert WaitingAnnotation.objects.get().canonical_url == "http://[::1/story"
+    assert response.status_code == 201

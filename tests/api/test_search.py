@@ -118,3 +118,14 @@ def test_search_queries_do_not_grow_with_the_rows(client, notes, django_assert_m
         client.get("/api/search", {"limit": 1})
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(client.get("/api/search", {"limit": 3}).json()["rows"]) == 3
+
+
+@pytest.mark.parametrize("uri", ["http://[::1", "not a url", "urn:isbn:0451450523"])
+def test_odd_uris_find_nothing_without_failing(client, notes, uri):
+    assert search(client, uri=uri)["total"] == 0
+
+
+def test_too_many_uris_are_refused(client, db):
+    response = client.get("/api/search", {"uri": [f"https://a.example/{n}" for n in range(21)]})
+    assert response.status_code == 400
+    assert response.json()["path"] == "?uri"

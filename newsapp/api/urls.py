@@ -14,7 +14,7 @@ urlpatterns = [
     path("api/openapi.json", views.openapi, name="openapi"),
     path("api/ns/gloss.jsonld", views.context, name="context"),
     path("settings/api-tokens/", pages.tokens, name="tokens"),
-    path("settings/api-tokens/<int:pk>/revoke/", pages.token_revoke, name="token_revoke"),
+    path("settings/api-tokens/<id:pk>/revoke/", pages.token_revoke, name="token_revoke"),
     path("bookmarklet/", pages.bookmarklet, name="bookmarklet"),
     path("bookmarklet/open/", pages.bookmarklet_open, name="bookmarklet_open"),
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch  # noqa: F401
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -258,6 +257,9 @@ def annotation(request, caller: Caller, public_id: str):
     document = read_annotation(request_body(request))
     try:
         if isinstance(item, Annotation):
+            target = article_for_target(document.target_url, host=request.get_host())
+            if target is None or target.pk != item.article_id:
+                raise services.TargetChanged()
             services.api_annotation_replace(annotation=item, user=caller.user, document=document)
         else:
             services.waiting_replace(waiting=item, user=caller.user, document=document)

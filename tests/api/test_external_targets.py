@@ -163,3 +163,21 @@ def test_a_target_urllib_cannot_split_is_kept_as_given(client, token):
     response = send(client, token, source="http://[::1/story")
     assert WaitingAnnotation.objects.get().canonical_url == "http://[::1/story"
     assert response.status_code == 201
+
+
+def test_a_page_imported_from_the_web_picks_up_what_waited_for_its_canonical_url(
+    client, token, local_site, settings
+):
+    from newsapp.articles.services import article_import_url
+    from tests.webserver import SAMPLE_ARTICLE, article_page
+
+    settings.GLOSS_FETCH_ALLOW_LOOPBACK = True
+    # Served at another address; the page names its canonical one.
+    url = local_site.add("/shared/story-from-a-feed", article_page(**SAMPLE_ARTICLE))
+    canonical = local_site.url(SAMPLE_ARTICLE["canonical"])
+    send(
+        client, token, source=canonical, exact="ending a debate that has run for almost four years"
+    )
+    imported = article_import_url(url=url)
+    annotation = Annotation.objects.get(article=imported.article)
+    assert annotation.exact == "ending a debate that has run for almost four years"

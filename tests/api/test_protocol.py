@@ -343,3 +343,11 @@ def test_a_list_instead_of_one_annotation_is_400(client, token, article):
     )
     assert response.status_code == 400
     assert response.json()["path"] == "$"
+
+
+def test_put_naming_another_page_is_409(client, token, article):
+    iri = create(client, token)["Location"]
+    etag = client.get(path_of(iri), **auth(token))["ETag"]
+    document = annotation_document("https://elsewhere.example/x", "widen the harbour bridge")
+    response = put(client, path_of(iri), document, token, HTTP_IF_MATCH=etag)
+    assert response.status_code == 409

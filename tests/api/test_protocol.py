@@ -351,3 +351,37 @@ def test_put_naming_another_page_is_409(client, token, article):
     document = annotation_document("https://elsewhere.example/x", "widen the harbour bridge")
     response = put(client, path_of(iri), document, token, HTTP_IF_MATCH=etag)
     assert response.status_code == 409
+
+
+def test_head_on_the_container_gives_its_headers(client, article, author):
+    make_annotation(article=article, author=author, visibility="public")
+    got = client.get(CONTAINER)
+    head = client.head(CONTAINER)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["ETag"] == got["ETag"]
+
+
+def test_prefer_contained_descriptions_embeds_annotations(client, article, author):
+    make_annotation(article=article, author=author, visibility="public")
+    response = client.get(
+        CONTAINER,
+        HTTP_PREFER='return=representation;include="http://www.w3.org/ns/oa#'
+        'PreferContainedDescriptions"',
+    )
+    assert response.json()["first"]["items"][0]["type"] == "Annotation"
+    assert response["Preference-Applied"] == "return=representation"
+
+
+def test_an_unsupported_method_is_405_with_allow(client, token, article):
+    response = client.patch(CONTAINER, "{}", content_type="application/json", **auth(token))
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, POST, HEAD, OPTIONS"
+
+
+def test_a_weak_etag_from_a_compressing_proxy_still_matches(client, token, article):
+    iri = create(client, token)["Location"]
+    etag = client.get(path_of(iri), **auth(token))["ETag"]
+    document = annotation_document(SOURCE, "widen the harbour bridge", note="Weakly matched")
+    response = put(client, path_of(iri), document, token, HTTP_IF_MATCH=f"W/{etag}")
+    assert response.status_code == 200

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -50,8 +52,14 @@ def bearer(db, settings):
         make_annotation(
             article=article, author=author, exact=exact, visibility=visibility, tags=["budget"]
         )
+    # The WSGI handler would close the test's connection after each request (Django's test
+    # client keeps it open the same way), and the test's transaction with it.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     # identity: the WSGI transport hands schemathesis the bytes as sent, without un-gzipping.
-    return {"Authorization": f"Bearer {token_for(author)}", "Accept-Encoding": "identity"}
+    yield {"Authorization": f"Bearer {token_for(author)}", "Accept-Encoding": "identity"}
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

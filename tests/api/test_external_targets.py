@@ -7,7 +7,15 @@ import pytest
 
 from newsapp.annotations.models import Annotation
 from newsapp.api.models import WaitingAnnotation
-from tests.api.support import CONTAINER, annotation_document, auth, path_of, post, token_for
+from tests.api.support import (
+    CONTAINER,
+    annotation_document,
+    auth,
+    path_of,
+    post,
+    put,
+    token_for,
+)
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +189,33 @@ def test_a_page_imported_from_the_web_picks_up_what_waited_for_its_canonical_url
     imported = article_import_url(url=url)
     annotation = Annotation.objects.get(article=imported.article)
     assert annotation.exact == "ending a debate that has run for almost four years"
+
+
+def test_a_waiting_annotation_can_be_replaced_and_deleted(client, token):
+    iri = path_of(send(client, token)["Location"])
+    etag = client.get(iri, **auth(token))["ETag"]
+    changed = annotation_document(
+        PAGE, "stranding commuters", note="Edited while waiting", visibility="private"
+    )
+    assert put(client, iri, changed, token, HTTP_IF_MATCH=etag).status_code == 200
+    waiting = WaitingAnnotation.objects.get()
+    assert waiting.note == "Edited while waiting"
+    assert waiting.visibility == "private"
+    assert client.delete(iri, **auth(token)).status_code == 204
+    assert client.get(iri, **auth(token)).status_code == 404
+    import_page()
+    assert Annotation.objects.count() == 0  # deleted, so it never attaches
+
+
+def test_another_reader_cannot_change_a_waiting_annotation(client, token):
+    iri = path_of(send(client, token)["Location"])
+    other = token_for(make_user())
+    assert client.delete(iri, **auth(other)).status_code == 403
+    assert WaitingAnnotation.objects.get().deleted_at is None
+
+
+def test_search_by_a_gloss_article_url_finds_its_notes(client, token):
+    article = import_page()
+    send(client, token, source=f"http://testserver{article.get_absolute_url()}")
+    rows = client.get("/api/search", {"uri": f"http://testserver{article.get_absolute_url()}"})
+    assert rows.json()["total"] == 1

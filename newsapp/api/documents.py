@@ -21,6 +21,9 @@ from newsapp.sharing.w3c.reading import load_json
 from newsapp.sharing.w3c.selectors import resource_id
 
 from .errors import ApiError
+from .models import API_VISIBILITIES
+
+API_VISIBILITY_VALUES = [value for value, _ in API_VISIBILITIES]
 
 # Bodies larger than this are refused (413) before they are read.
 MAX_BODY_BYTES = 1024 * 1024
@@ -134,7 +137,7 @@ def _sources(sources) -> list[SourceInput]:
 
 def _extras(document: dict[str, Any]) -> dict[str, str]:
     visibility = document.get("visibility", Visibility.PRIVATE)
-    if visibility not in Visibility.values:
+    if visibility not in API_VISIBILITY_VALUES:
         raise AnnotationImportError("$.visibility", "expected 'private', 'unlisted' or 'public'")
     canonical = _optional_uri(document, "canonical")
     # The protocol: an id the client gave is kept as ``via``; the server assigns the id.

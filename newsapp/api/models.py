@@ -14,6 +14,13 @@ from django.db.models import Q
 from newsapp.annotations.models import Annotation, Kind, Visibility, new_public_id
 
 TOKEN_PREFIX = "gloss_"
+# The audiences a client may name through the API (a group audience needs a group, which the
+# protocol has no term for yet).
+API_VISIBILITIES = [
+    (Visibility.PRIVATE.value, Visibility.PRIVATE.label),
+    (Visibility.UNLISTED.value, Visibility.UNLISTED.label),
+    (Visibility.PUBLIC.value, Visibility.PUBLIC.label),
+]
 
 
 def hash_token(token: str) -> str:
@@ -109,7 +116,7 @@ class WaitingAnnotation(models.Model):
     tags_text = models.TextField(blank=True)
     sources = models.JSONField(default=list, blank=True)
     visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+        max_length=10, choices=API_VISIBILITIES, default=Visibility.PRIVATE
     )
     canonical = models.CharField(max_length=2000, blank=True)
     via = models.CharField(max_length=2000, blank=True)

@@ -7,6 +7,8 @@ from typing import Any
 
 from newsapp.annotations.models import Visibility
 
+from .models import API_VISIBILITIES
+
 
 def ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -33,7 +35,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "Visibility": {
         "type": "string",
-        "enum": list(Visibility.values),
+        "enum": [value for value, _ in API_VISIBILITIES],
         "description": "Gloss's extension term, defined by the context at `/api/ns/gloss.jsonld`: "
         "who may read the annotation. `private` (the default when absent): its author only; "
         "`unlisted`: anyone with its IRI, never listed; `public`: everyone, listed.",
@@ -85,7 +87,11 @@ SCHEMAS: dict[str, Any] = {
             "modified": {"type": "string", "format": "date-time"},
             "body": {"type": "array", "items": {"type": "object"}},
             "target": ref("Target"),
-            "visibility": ref("Visibility"),
+            "visibility": {
+                "type": "string",
+                "enum": list(Visibility.values),
+                "description": "Who may read it (`group`: the members of one group).",
+            },
             "canonical": {"type": "string"},
             "via": {"type": "string"},
         },

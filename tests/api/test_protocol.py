@@ -385,3 +385,11 @@ def test_a_weak_etag_from_a_compressing_proxy_still_matches(client, token, artic
     document = annotation_document(SOURCE, "widen the harbour bridge", note="Weakly matched")
     response = put(client, path_of(iri), document, token, HTTP_IF_MATCH=f"W/{etag}")
     assert response.status_code == 200
+
+
+def test_the_group_audience_is_refused_through_the_api(client, token, article):
+    response = post(
+        client, annotation_document(SOURCE, "widen the harbour bridge", visibility="group"), token
+    )
+    assert response.status_code == 400
+    assert response.json()["path"] == "$.visibility"

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "newsapp.claims",
     "newsapp.groups",
     "newsapp.moderation",
+    "newsapp.api",
     "newsapp.ops",
     "newsapp.reading",
     "newsapp.notifications",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     # First: it times the whole stack and logs the final status, error pages included.
     "newsapp.ops.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # CORS for /api/ only (preflights answered here, before sessions and CSRF).
+    "newsapp.api.cors.ApiCorsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed (an annotated article is mostly repeated markup). CSRF tokens in
@@ -97,6 +100,7 @@ GLOSS_READER_LAYERS = [
     "newsapp.notifications.layer.NotificationsLayer",
     "newsapp.groups.layer.GroupsLayer",
     "newsapp.moderation.layer.ModerationLayer",
+    "newsapp.api.layer.ApiLayer",
 ]
 
 # Moderation (newsapp/moderation): what every annotation write is reviewed by, automatic

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("newsapp.groups.urls")),
     path("", include("newsapp.moderation.urls")),
     path("", include("newsapp.search.urls")),
+    path("", include("newsapp.api.urls")),
     path("accounts/", include("newsapp.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("newsapp.ops.urls")),

@@ -23,6 +23,8 @@ RANK = {
     "sharing": 4,
     "groups": 5,
     "moderation": 6,
+    # The annotation API: the W3C protocol over annotations, with the sharing app's JSON-LD.
+    "api": 5,
     # Running the project (health, logs, error pages, the worker): above every app it looks
     # after (the worker recovers the articles app's jobs); no app imports it.
     "ops": 7,

@@ -21,6 +21,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 NOT_FUZZED = {
     "admin": "Django's own admin: staff only, Django's code with Django's tests",
 }
+# Views that take no session and no CSRF token, with the reason: the annotation API reads only
+# a bearer token (which no browser sends by itself), so a forged cross-site request is anonymous
+# and cannot write; a POST without a token is 401 there, a POST to a read-only resource 405.
+TOKEN_ONLY = {
+    "api:container": "W3C protocol container: bearer token only",
+    "api:annotation": "one W3C annotation: bearer token only",
+    "api:search": "search: bearer token only, GET",
+    "api:openapi": "the OpenAPI document: GET",
+    "api:context": "the JSON-LD context: GET",
+}
 # Answers of 500 and above that are meant, by endpoint, with the reason.
 DELIBERATE_5XX = {
     "sharing:oembed": {501: "the oEmbed spec's answer to a format the provider does not offer"},
@@ -77,6 +87,7 @@ _PK_OWNERS = {
     "articles:job": "job",
     "claims:quote": "quote",
     "claims:attribution": "quote",
+    "api:token_revoke": "api_token",
     "notifications:follow_remove": "follow",
     "groups:revoke": "invite",
 }
@@ -132,6 +143,7 @@ def build_world() -> dict:
     note, a feed, a job, a follow and a notification: what every path parameter points at.
     Returns their keys."""
     from newsapp.annotations.services import reply_create
+    from newsapp.api.services import api_token_create
     from newsapp.articles.models import Feed, FeedSubscription, Job, JobKind, JobStatus
     from newsapp.claims.models import Quote
     from newsapp.groups.services import group_create, invite_create
@@ -163,6 +175,7 @@ def build_world() -> dict:
     group = group_create(creator=owner, name="Fuzz desk", colour="#2a7f62")
     invite = invite_create(group=group, user=owner)
     notification = Notification.objects.get(recipient=owner)  # the reply's
+    api_token, _ = api_token_create(user=owner, name="Fuzz token")
     return {
         "owner": owner.username,
         "other": other.username,
@@ -180,6 +193,7 @@ def build_world() -> dict:
         "notification": notification.pk,
         "group": group.slug,
         "invite": invite.pk,
+        "api_token": api_token.pk,
     }
 
 

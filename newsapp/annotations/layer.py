@@ -206,11 +206,15 @@ class AnnotationsLayer(Layer):
 
     def marks(self, page, earlier):
         top_level = shown(page).top_level
-        rows = list(top_level.values_list("public_id", "kind", "start", "end", "anchor_state"))
+        rows = list(
+            top_level.values_list(
+                "public_id", "kind", "start", "end", "anchor_state", "author__username"
+            )
+        )
         tags = Annotation.tags.through.objects.filter(annotation__in=top_level.values("pk"))
         marks = [
-            Mark(NOTE, public_id, start, end, kind=kind)
-            for public_id, kind, start, end, state in rows
+            Mark(NOTE, public_id, start, end, kind=kind, label=author)
+            for public_id, kind, start, end, state, author in rows
             if state == AnchorState.ANCHORED and start is not None
         ]
         facts = {

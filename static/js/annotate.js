@@ -83,16 +83,24 @@
     };
   }
 
-  var status = document.querySelector("[data-selection-status]");
+  // The page's one polite live region (base.html): toasts, and what a screen reader should hear.
+  function announce(message, visible) {
+    var region = document.getElementById("toast");
+    if (!region) return;
+    var said = document.createElement("div");
+    said.className = visible ? "toast" : "visually-hidden";
+    said.textContent = message;
+    region.replaceChildren(said);
+  }
 
   function showToolbar(selected) {
     if (!toolbar) return;
     current = selected;
     var wasHidden = toolbar.hidden;
     toolbar.hidden = false;
-    if (status && wasHidden) {
-      status.textContent = "Words selected. Press A to annotate, H to highlight, " +
-        "Q to mark a quote, C to mark a claim.";
+    if (wasHidden && !reattaching) {
+      announce("Words selected. Press A to annotate, H to highlight, " +
+        "Q to mark a quote, C to mark a claim.", false);
     }
     var top = window.scrollY + selected.rect.top - toolbar.offsetHeight - 10;
     if (top < window.scrollY + 64) top = window.scrollY + selected.rect.bottom + 10;
@@ -131,7 +139,6 @@
     toolbar.querySelectorAll("button[data-action]").forEach(function (button) {
       button.hidden = (button.dataset.action === "reattach") !== Boolean(publicId);
     });
-    if (status && publicId) status.textContent = "Select the words to attach the note to.";
   }
 
   function act(kind) {
@@ -289,9 +296,7 @@
       event.preventDefault();
       setReattaching(reattach.dataset.reattach);
       closeDrawer();
-      if (status) status.textContent = "Select the words to attach the note to.";
-      var toast = document.getElementById("toast");
-      if (toast) toast.innerHTML = '<div class="toast">Select the words to attach the note to. Escape cancels.</div>';
+      announce("Select the words to attach the note to. Escape cancels.", true);
       return;
     }
     var add = event.target.closest("[data-add-source]");

@@ -1,0 +1,77 @@
+"""`make screenshots`: every page at 360 and 1280 px, light and dark, as PNGs to look at.
+
+Not part of the suite (the file name does not start with test_): `make screenshots` runs it
+with pytest, which collects a file named on its command line. The pictures go to
+$GLOSS_SCREENSHOTS (default: screenshots/, ignored by git). Each page gives its first screen,
+`<page>-<width>-<theme>.png`, and the whole page down to four screens, `...-full.png`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.helpers import drag_select
+from tests.scenes import build_scene, pages
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+OUT = Path(os.environ.get("GLOSS_SCREENSHOTS", "screenshots"))
+SIZES = {"360": PHONE, "1280": DESKTOP}
+THEMES = ("light", "dark")
+MAX_SCREENS = 4
+
+
+def shoot(page, name: str, width: str, theme: str) -> None:
+    stem = OUT / f"{name}-{width}-{theme}"
+    page.screenshot(path=f"{stem}.png")
+    height = min(
+        page.evaluate("document.documentElement.scrollHeight"),
+        MAX_SCREENS * page.viewport_size["height"],
+    )
+    page.screenshot(
+        path=f"{stem}-full.png",
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": page.viewport_size["width"], "height": height},
+    )
+
+
+def test_screenshots(browser, live_server, sign_in):
+    OUT.mkdir(parents=True, exist_ok=True)
+    scene = build_scene()
+    for width, viewport in SIZES.items():
+        for theme in THEMES:
+            for signed_in in (False, True):
+                context = browser.new_context(
+                    base_url=live_server.url, viewport=viewport, color_scheme=theme
+                )
+                if signed_in:
+                    sign_in(context, scene.alice)
+                page = context.new_page()
+                for visit in pages(scene):
+                    if visit.signed_in != signed_in:
+                        continue
+                    page.goto(visit.path)
+                    page.wait_for_load_state("networkidle")
+                    shoot(page, visit.name, width, theme)
+                if signed_in:
+                    interactions(page, scene, width, theme)
+                context.close()
+
+
+def interactions(page, scene, width: str, theme: str) -> None:
+    """The reader in use: the selection toolbar, the notes open, the annotate form."""
+    page.goto(scene.article.get_absolute_url())
+    drag_select(page, "halt artillery fire along a 412-kilometre stretch")
+    page.wait_for_timeout(200)
+    page.screenshot(path=OUT / f"reader-toolbar-{width}-{theme}.png")
+    page.get_by_role("toolbar").get_by_role("button", name="Annotate").click()
+    page.locator("#annotate-panel form").wait_for()
+    page.wait_for_timeout(300)
+    page.screenshot(path=OUT / f"reader-annotate-{width}-{theme}.png")
+    page.goto(scene.article.get_absolute_url())
+    page.locator(f"#hl-{scene.claim.public_id}").click()
+    page.wait_for_timeout(400)
+    page.screenshot(path=OUT / f"reader-notes-open-{width}-{theme}.png")

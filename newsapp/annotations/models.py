@@ -177,6 +177,9 @@ class Annotation(models.Model):
     submission_token = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its author last changed what it says."
+    )
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = AnnotationQuerySet.as_manager()

@@ -420,6 +420,9 @@ def annotation_update(
     tags = clean_tags(tags)
     sources = clean_sources(sources)
     before = (annotation.visibility, annotation.group_id)
+    if (note, kind, sorted(tags), _source_rows(sources)) != _what_it_says(annotation):
+        # Readers may have rated or replied to the earlier words: the card says it changed.
+        annotation.edited_at = timezone.now()
     annotation.note = note
     annotation.note_html = note_html(note)
     annotation.plain_links = False
@@ -444,6 +447,20 @@ def annotation_update(
     replace_tags_and_sources(annotation, tags, sources)
     annotation.article.mark_annotations_changed()
     return annotation
+
+
+def _source_rows(sources) -> list[tuple[str, str, str]]:
+    return [(source.url, source.title, source.stance) for source in sources]
+
+
+def _what_it_says(annotation: Annotation) -> tuple:
+    """What an edit can change of a note's content (its visibility is not its content)."""
+    return (
+        annotation.note,
+        annotation.kind,
+        sorted(annotation.tags.values_list("name", flat=True)),
+        _source_rows(annotation.sources.order_by("position")),
+    )
 
 
 def annotation_delete(*, annotation: Annotation, user) -> Annotation:

@@ -70,7 +70,6 @@ def test_select_annotate_see_reload_edit_delete_undo(page, article, reader):
     page.get_by_role("button", name="Save changes").click()
     expect(page.locator(".note-card")).to_contain_text("Edited: see the register.")
 
-    page.once("dialog", lambda dialog: dialog.accept())
     page.locator(".note-card").get_by_role("button", name="Delete").click()
     expect(page.locator("mark.hl")).to_have_count(0)
     page.get_by_role("button", name="Undo").click()

@@ -24,7 +24,21 @@ from .forms import audience_value
 from .models import AnchorState, Annotation, AnnotationQuerySet, Kind, Visibility, reader_groups
 from .reanchor import reanchor_annotations, summary_for
 
+# The annotate form offers its own last choice; one-click highlights use the reader's default,
+# shown (and changed) in the selection toolbar. Neither silently follows the other.
 REMEMBERED_VISIBILITY = "gloss:last-visibility"
+HIGHLIGHT_VISIBILITY = "gloss:highlight-visibility"
+# Short names: the toolbar must fit a 320 px screen.
+HIGHLIGHT_VISIBILITY_CHOICES = [
+    (Visibility.PUBLIC, "Public"),
+    (Visibility.UNLISTED, "Unlisted"),
+    (Visibility.PRIVATE, "Only me"),
+]
+
+
+def highlight_visibility(session) -> str:
+    chosen = session.get(HIGHLIGHT_VISIBILITY, Visibility.PUBLIC)
+    return chosen if chosen in Visibility.values else Visibility.PUBLIC
 MAX_NOTES_PAGE = 10_000
 
 
@@ -237,6 +251,8 @@ class AnnotationsLayer(Layer):
             "reader_groups": groups,
             "kinds": Kind,
             "default_visibility": default_visibility,
+            "highlight_visibility": highlight_visibility(page.request.session),
+            "highlight_visibility_choices": HIGHLIGHT_VISIBILITY_CHOICES,
         }
 
     def library_cards(self, articles, user) -> None:

@@ -102,25 +102,45 @@
       announce("Words selected. Press A to annotate, H to highlight, " +
         "Q to mark a quote, C to mark a claim.", false);
     }
-    var top = window.scrollY + selected.rect.top - toolbar.offsetHeight - 10;
-    if (top < window.scrollY + 64) top = window.scrollY + selected.rect.bottom + 10;
-    var left = window.scrollX + selected.rect.left + selected.rect.width / 2 - toolbar.offsetWidth / 2;
-    left = Math.max(8, Math.min(left, document.documentElement.clientWidth - toolbar.offsetWidth - 8));
-    toolbar.style.top = top + "px";
-    toolbar.style.left = left + "px";
+    document.documentElement.classList.add("has-selection-toolbar");
+    placeToolbar(selected.rect);
+  }
+
+  // Near the words, in viewport terms. The stylesheet says where (--toolbar-place): above the
+  // words for a mouse; below them on a touch screen, whose own selection menu sits above (with
+  // room for the selection handles); above, clear of that menu, when there is no room below.
+  function placeToolbar(rect) {
+    var below = getComputedStyle(toolbar).getPropertyValue("--toolbar-place").trim() === "below";
+    var header = document.querySelector(".site-header");
+    var ceiling = (header ? header.getBoundingClientRect().bottom : 0) + 8;
+    var height = toolbar.offsetHeight;
+    var top;
+    if (below) {
+      top = rect.bottom + 16;
+      if (top + height > window.innerHeight - 8 && rect.top - height - 64 >= ceiling) {
+        top = rect.top - height - 64;
+      }
+    } else {
+      top = rect.top - height - 10;
+      if (top < ceiling) top = rect.bottom + 10;
+    }
+    var width = document.documentElement.clientWidth;
+    var left = rect.left + rect.width / 2 - toolbar.offsetWidth / 2;
+    left = Math.max(8, Math.min(left, width - toolbar.offsetWidth - 8));
+    toolbar.style.top = window.scrollY + top + "px";
+    toolbar.style.left = window.scrollX + left + "px";
   }
 
   function hideToolbar() {
     if (toolbar) toolbar.hidden = true;
+    document.documentElement.classList.remove("has-selection-toolbar");
   }
 
-  // Where new notes go: the group the switcher shows, if any (its default for new notes),
-  // else the reader's last choice.
-  function defaultVisibility() {
+  // The default for new notes of the group the switcher shows, if any.
+  function groupDefault() {
     var switcher = document.querySelector("[data-group-switcher]");
     var chosen = switcher && switcher.selectedOptions[0];
-    return (chosen && chosen.dataset.defaultVisibility) ||
-      toolbar.dataset.defaultVisibility || "public";
+    return (chosen && chosen.dataset.defaultVisibility) || "";
   }
 
   function token() {
@@ -132,6 +152,7 @@
   // Re-attach mode: the author picked "Re-attach…" on an orphaned note; the next
   // selection offers only "Re-attach the note here".
   var reattaching = null;
+  var visibilityChoice = toolbar && toolbar.querySelector("[data-highlight-visibility]");
 
   function setReattaching(publicId) {
     reattaching = publicId;
@@ -139,6 +160,7 @@
     toolbar.querySelectorAll("button[data-action]").forEach(function (button) {
       button.hidden = (button.dataset.action === "reattach") !== Boolean(publicId);
     });
+    if (visibilityChoice) visibilityChoice.hidden = Boolean(publicId);
   }
 
   function act(kind) {
@@ -161,14 +183,17 @@
         quickForm.elements[name].value = selected[name];
       });
       quickForm.elements.submission_token.value = token();
-      quickForm.elements.visibility.value = defaultVisibility();
+      // Reading in a group: the group's default; else the reader's own, shown in the toolbar.
+      var group = groupDefault();
+      quickForm.elements.visibility.value = group || visibilityChoice.elements.visibility.value;
       window.getSelection().removeAllRanges();
       htmx.trigger(quickForm, "submit");
       return;
     }
     var params = new URLSearchParams({
       exact: selected.exact, prefix: selected.prefix, suffix: selected.suffix,
-      start: selected.start, end: selected.end, kind: kind, visibility: defaultVisibility(),
+      start: selected.start, end: selected.end, kind: kind,
+      visibility: groupDefault() || toolbar.dataset.defaultVisibility || "public",
     });
     openDrawer();
     htmx.ajax("GET", toolbar.dataset.annotateUrl + "?" + params.toString(), {
@@ -185,21 +210,40 @@
     window.setTimeout(function () {
       var selected = readSelection();
       if (selected) showToolbar(selected);
+      // Choosing the highlights' visibility may drop the selection; the toolbar kept it.
+      else if (toolbar && toolbar.contains(document.activeElement)) return;
       else { current = null; hideToolbar(); }
     }, 10);
   }
 
+  function inToolbar(event) {
+    return Boolean(toolbar) && event.target instanceof Node && toolbar.contains(event.target);
+  }
+
   document.addEventListener("mouseup", function (event) {
-    if (toolbar && toolbar.contains(event.target)) return;
+    if (inToolbar(event)) return;
     onSelectionDone();
   });
-  document.addEventListener("touchend", onSelectionDone);
+  document.addEventListener("touchend", function (event) {
+    if (!inToolbar(event)) onSelectionDone();
+  });
+  // On a touch screen the words are chosen with a long press and the selection handles, which
+  // the page may not hear as touches: follow the selection itself, once it has settled.
+  var settling = null;
+  document.addEventListener("selectionchange", function () {
+    if (!toolbar || getComputedStyle(toolbar).getPropertyValue("--toolbar-place").trim() !== "below") return;
+    window.clearTimeout(settling);
+    settling = window.setTimeout(onSelectionDone, 250);
+  });
   document.addEventListener("keyup", function (event) {
     if (event.shiftKey || event.key === "Shift") onSelectionDone();
   });
 
   if (toolbar) {
-    toolbar.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    // Pressing a button must not drop the selection it acts on (the visibility menu still opens).
+    toolbar.addEventListener("mousedown", function (event) {
+      if (!event.target.closest("select, option")) event.preventDefault();
+    });
     toolbar.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-action]");
       if (button) act(button.dataset.action);
@@ -353,8 +397,6 @@
     var fab = document.querySelector("[data-fab-count]");
     if (count && fab) fab.textContent = count.textContent;
   });
-
-  document.body.addEventListener("htmx:confirm", function () { hideToolbar(); });
 
   // A permalink opens at its highlight with its note active.
   if (reader.dataset.target) {

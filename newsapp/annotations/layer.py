@@ -39,6 +39,8 @@ HIGHLIGHT_VISIBILITY_CHOICES = [
 def highlight_visibility(session) -> str:
     chosen = session.get(HIGHLIGHT_VISIBILITY, Visibility.PUBLIC)
     return chosen if chosen in Visibility.values else Visibility.PUBLIC
+
+
 MAX_NOTES_PAGE = 10_000
 
 

@@ -21,8 +21,11 @@ FIND_RANGE = """([exact, occurrence]) => {
   return range;
 }"""
 
-FIND_RECTS = """([exact, occurrence]) => {
-  const range = (""" + FIND_RANGE + """)([exact, occurrence]);
+FIND_RECTS = (
+    """([exact, occurrence]) => {
+  const range = ("""
+    + FIND_RANGE
+    + """)([exact, occurrence]);
   const first = [range.startContainer, range.startOffset];
   const last = [range.endContainer, range.endOffset];
   range.setStart(first[0], first[1]); range.setEnd(first[0], first[1] + 1);
@@ -31,6 +34,7 @@ FIND_RECTS = """([exact, occurrence]) => {
   const b = range.getBoundingClientRect();
   return {x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 1, y2: b.top + b.height / 2};
 }"""
+)
 
 
 def drag_select(page, exact: str, occurrence: int = 0) -> None:
@@ -47,12 +51,16 @@ def selected_text(page) -> str:
     return page.evaluate("window.getSelection().toString()")
 
 
-SELECT = """([exact, occurrence]) => {
-  const range = (""" + FIND_RANGE + """)([exact, occurrence]);
+SELECT = (
+    """([exact, occurrence]) => {
+  const range = ("""
+    + FIND_RANGE
+    + """)([exact, occurrence]);
   const selection = window.getSelection();
   selection.removeAllRanges();
   selection.addRange(range);
 }"""
+)
 
 
 def touch_select(page, exact: str, occurrence: int = 0) -> None:

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import drag_select
 from tests.scenes import build_scene, pages

@@ -21,7 +21,8 @@ The ferry company cut the winter timetable on Monday, blaming fuel costs and a s
 
 Crossings will run twice a day from December, and the islands’ council has asked for a review.
 
-Residents of the outer islands say the early sailing is the only one that reaches the mainland before the clinics open.
+Residents of the outer islands say the early sailing is the only one that reaches the \
+mainland before the clinics open.
 """
 ACTIONS = ["Highlight", "Annotate", "Quote", "Claim"]
 
@@ -133,9 +134,9 @@ def test_no_toolbar_button_posts_to_a_missing_note(browser, live_server, sign_in
         user,
         orphan_article.get_absolute_url(),
         "A public inquiry",
-        before=lambda page: page.locator(f"#note-{note.public_id}")
-        .get_by_role("link", name="Re-attach…")
-        .click(),
+        before=lambda page: (
+            page.locator(f"#note-{note.public_id}").get_by_role("link", name="Re-attach…").click()
+        ),
     )
     reattached = [url for url, _ in made["Re-attach the note here"] if "/reattach/" in url]
     assert reattached == [f"{live_server.url}/a/{note.public_id}/reattach/"]

@@ -251,6 +251,7 @@ class AnnotationsLayer(Layer):
             "annotations": ReaderNotes(page, notes_page_number(page.request.GET)),
             "reader_filter": reader_filter,
             "reader_groups": groups,
+            "reader_tools_open": reader_filter.active,
             "kinds": Kind,
             "default_visibility": default_visibility,
             "highlight_visibility": highlight_visibility(page.request.session),

@@ -316,9 +316,19 @@
   }
 
   function openDrawer() {
-    if (isDrawer()) panel.classList.add("drawer-open");
+    if (!isDrawer()) return;
+    panel.classList.remove("drawer-peek");
+    panel.classList.add("drawer-open");
   }
-  function closeDrawer() { if (panel) panel.classList.remove("drawer-open"); }
+  function closeDrawer() { if (panel) panel.classList.remove("drawer-open", "drawer-peek"); }
+
+  // Part way open (the stylesheet says how far), with `card` at its top: the words above it
+  // stay in view. Touching the drawer opens it all the way.
+  function peekDrawer(card) {
+    panel.classList.add("drawer-open", "drawer-peek");
+    var heading = panel.querySelector(".notes-panel-header");
+    panel.scrollTop = card.offsetTop - (heading ? heading.offsetHeight : 0) - 8;
+  }
 
   document.addEventListener("click", function (event) {
     var mark = event.target.closest("mark.hl");
@@ -398,14 +408,28 @@
     if (count && fab) fab.textContent = count.textContent;
   });
 
-  // A permalink opens at its highlight with its note active.
+  if (panel) {
+    panel.addEventListener("click", function (event) {
+      if (panel.classList.contains("drawer-peek") && !event.target.closest("[data-close-drawer]")) {
+        panel.classList.remove("drawer-peek");
+      }
+    });
+  }
+
+  // A permalink opens at its highlight with its note active, both in view: beside each other
+  // on a wide screen; on a phone the words near the top and the note in the drawer, part way
+  // open below them.
   if (reader.dataset.target) {
     var target = reader.dataset.target;
     window.requestAnimationFrame(function () {
       var mark = document.getElementById("hl-" + target);
-      if (mark) mark.scrollIntoView({ block: "center" });
-      // On a phone the drawer would cover the words; the banner above shows the note.
-      loadMissingCards([target]).then(function () { showNotes([target], false, true); });
+      var drawer = isDrawer();
+      if (mark) mark.scrollIntoView({ block: drawer ? "start" : "center" });
+      loadMissingCards([target]).then(function () {
+        showNotes([target], false, true);
+        var card = document.getElementById("note-" + target);
+        if (mark && card && drawer) peekDrawer(card);
+      });
     });
   }
 })();

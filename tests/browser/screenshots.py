@@ -4,6 +4,7 @@ Not part of the suite (the file name does not start with test_): `make screensho
 with pytest, which collects a file named on its command line. The pictures go to
 $GLOSS_SCREENSHOTS (default: screenshots/, ignored by git). Each page gives its first screen,
 `<page>-<width>-<theme>.png`, and the whole page down to four screens, `...-full.png`.
+$GLOSS_SCREENSHOTS_ONLY (comma-separated page names, e.g. "reader,permalink") takes fewer.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ OUT = Path(os.environ.get("GLOSS_SCREENSHOTS", "screenshots"))
 SIZES = {"360": PHONE, "1280": DESKTOP}
 THEMES = ("light", "dark")
 MAX_SCREENS = 4
+ONLY = {name for name in os.environ.get("GLOSS_SCREENSHOTS_ONLY", "").split(",") if name}
 
 
 def shoot(page, name: str, width: str, theme: str) -> None:
@@ -52,12 +54,12 @@ def test_screenshots(browser, live_server, sign_in):
                     sign_in(context, scene.alice)
                 page = context.new_page()
                 for visit in pages(scene):
-                    if visit.signed_in != signed_in:
+                    if visit.signed_in != signed_in or (ONLY and visit.name not in ONLY):
                         continue
                     page.goto(visit.path)
                     page.wait_for_load_state("networkidle")
                     shoot(page, visit.name, width, theme)
-                if signed_in:
+                if signed_in and (not ONLY or "interactions" in ONLY):
                     interactions(page, scene, width, theme)
                 context.close()
 

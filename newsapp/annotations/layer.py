@@ -196,7 +196,7 @@ class AnnotationsLayer(Layer):
         "before_body": "annotations/reader/_before_body.html",
         "after_body": "annotations/reader/_after_body.html",
         "aside": "annotations/reader/_aside.html",
-        "after_aside": "annotations/reader/_after_aside.html",
+        "nav": "annotations/reader/_nav.html",
         "scripts": "annotations/reader/_scripts.html",
         "oob": "annotations/reader/_oob.html",
         "library_card": "annotations/reader/_library_card.html",

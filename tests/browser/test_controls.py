@@ -141,9 +141,7 @@ def undo_changes(scene, before: set[int]) -> None:
 
 
 @pytest.mark.parametrize("setting", SETTINGS, ids=[setting.name for setting in SETTINGS])
-def test_every_visible_control_on_the_reader_works(
-    browser, live_server, sign_in, scene, setting
-):
+def test_every_visible_control_on_the_reader_works(browser, live_server, sign_in, scene, setting):
     alive = set(Annotation.objects.alive().values_list("pk", flat=True))
     note_ids = list(Annotation.objects.values_list("public_id", flat=True))
     context = browser.new_context(
@@ -160,6 +158,8 @@ def test_every_visible_control_on_the_reader_works(
     )
     if setting.signed_in:
         sign_in(context, scene.alice)
+    errors: list[str] = []  # uncaught JavaScript errors in any page of the context
+    context.on("page", lambda opened: opened.on("pageerror", lambda e: errors.append(str(e))))
     url = scene.article.get_absolute_url()
     problems: list[str] = []
     pressed = 0
@@ -170,8 +170,7 @@ def test_every_visible_control_on_the_reader_works(
         index = 0
         while True:
             page = context.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
+            errors.clear()
             page.goto(url)
             get_there(page, setting)
             controls = page.evaluate(PROBE, selector)
@@ -185,16 +184,13 @@ def test_every_visible_control_on_the_reader_works(
             seen.add(signature(control, note_ids))
             label = f"{setting.name}, {where}: {control['tag']} “{control['name']}”"
             traffic = Traffic(page)
-            context.on("page", lambda popup, errors=errors: popup.on(
-                "pageerror", lambda error: errors.append(str(error))
-            ))
             try:
                 press(page, control)
                 traffic.wait_quiet()
             except Exception as error:  # a control that cannot be pressed is a dead control
                 problems.append(f"{label}: could not be pressed ({str(error).splitlines()[0]})")
             problems += [f"{label}: {m} {u} answered {s}" for m, u, s in traffic.failures()]
-            problems += [f"{label}: JavaScript error {error}" for error in errors]
+            problems += [f"{label}: JavaScript error {message}" for message in errors]
             for shown in context.pages:
                 if not shown.url.startswith(live_server.url):
                     continue  # another site (the stub)

@@ -76,9 +76,7 @@ def test_signed_in_on_a_phone_the_header_is_one_opaque_row_and_the_article_comes
     page.goto(article.get_absolute_url())
     header = header_box(page)
     assert header["height"] <= 60  # one row
-    background = page.locator(".site-header").evaluate(
-        "h => getComputedStyle(h).backgroundColor"
-    )
+    background = page.locator(".site-header").evaluate("h => getComputedStyle(h).backgroundColor")
     assert background.startswith("rgb(")  # no alpha: nothing shows through
     first_paragraph = page.locator("[data-article-body] p").first
     expect(first_paragraph).to_be_in_viewport()

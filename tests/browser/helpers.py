@@ -71,16 +71,26 @@ def touch_select(page, exact: str, occurrence: int = 0) -> None:
 
 
 class Traffic:
-    """Every response a page gets from the moment this is made, and a wait for quiet."""
+    """Every response a page (or all its context's pages: `everywhere`) gets from the moment
+    this is made, and a wait for quiet."""
 
-    def __init__(self, page) -> None:
+    def __init__(self, page, *, everywhere: bool = False) -> None:
         self.page = page
         self.pending = 0
         self.answers: list[tuple[str, str, int]] = []  # (method, url, status)
-        page.on("request", self._started)
-        page.on("requestfinished", self._ended)
-        page.on("requestfailed", self._ended)
-        page.on("response", self._answered)
+        self.source = page.context if everywhere else page
+        self.listeners = {
+            "request": self._started,
+            "requestfinished": self._ended,
+            "requestfailed": self._ended,
+            "response": self._answered,
+        }
+        for event, listener in self.listeners.items():
+            self.source.on(event, listener)
+
+    def stop(self) -> None:
+        for event, listener in self.listeners.items():
+            self.source.remove_listener(event, listener)
 
     def _started(self, request) -> None:
         self.pending += 1

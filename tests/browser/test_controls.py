@@ -183,12 +183,13 @@ def test_every_visible_control_on_the_reader_works(browser, live_server, sign_in
             control = todo[0]
             seen.add(signature(control, note_ids))
             label = f"{setting.name}, {where}: {control['tag']} “{control['name']}”"
-            traffic = Traffic(page)
+            traffic = Traffic(page, everywhere=True)
             try:
                 press(page, control)
                 traffic.wait_quiet()
             except Exception as error:  # a control that cannot be pressed is a dead control
                 problems.append(f"{label}: could not be pressed ({str(error).splitlines()[0]})")
+            traffic.stop()
             problems += [f"{label}: {m} {u} answered {s}" for m, u, s in traffic.failures()]
             problems += [f"{label}: JavaScript error {message}" for message in errors]
             for shown in context.pages:

@@ -108,7 +108,9 @@
 
   // Near the words, in viewport terms. The stylesheet says where (--toolbar-place): above the
   // words for a mouse; below them on a touch screen, whose own selection menu sits above (with
-  // room for the selection handles); above, clear of that menu, when there is no room below.
+  // room for the selection handles). Words near the bottom of a touch screen scroll up to make
+  // room below them when the page can scroll that far; otherwise the toolbar goes above, clear
+  // of that menu.
   function placeToolbar(rect) {
     var below = getComputedStyle(toolbar).getPropertyValue("--toolbar-place").trim() === "below";
     var header = document.querySelector(".site-header");
@@ -117,7 +119,12 @@
     var top;
     if (below) {
       top = rect.bottom + 16;
-      if (top + height > window.innerHeight - 8 && rect.top - height - 64 >= ceiling) {
+      var short = top + height - (window.innerHeight - 8);
+      var scrollable = document.documentElement.scrollHeight - window.innerHeight - window.scrollY;
+      if (short > 0 && short <= scrollable && rect.top - short >= ceiling) {
+        window.scrollBy(0, short);
+        top -= short;
+      } else if (short > 0 && rect.top - height - 64 >= ceiling) {
         top = rect.top - height - 64;
       }
     } else {
@@ -409,6 +416,13 @@
   });
 
   if (panel) {
+    // The header's Notes button says whether the drawer is open, whatever opened or closed it.
+    new MutationObserver(function () {
+      var open = panel.classList.contains("drawer-open");
+      document.querySelectorAll("[data-open-drawer]").forEach(function (button) {
+        button.setAttribute("aria-expanded", String(open));
+      });
+    }).observe(panel, { attributes: true, attributeFilter: ["class"] });
     panel.addEventListener("click", function (event) {
       if (panel.classList.contains("drawer-peek") && !event.target.closest("[data-close-drawer]")) {
         panel.classList.remove("drawer-peek");

@@ -171,6 +171,7 @@ def test_hide_highlights_toggle(page, article):
     page.goto(article.get_absolute_url())
     mark = page.locator("mark.hl")
     coloured = mark.evaluate("m => getComputedStyle(m).backgroundColor")
+    page.get_by_text("Reading tools").click()
     page.get_by_role("button", name="Hide highlights").click()
     assert mark.evaluate("m => getComputedStyle(m).backgroundColor") != coloured
     expect(page.get_by_role("button", name="Show highlights")).to_have_attribute(

@@ -181,6 +181,13 @@ class Annotation(models.Model):
         null=True, blank=True, help_text="When its author last changed what it says."
     )
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # An imported note keeps who wrote it and when, as the file said; its importer owns it.
+    imported_creator = models.CharField(
+        max_length=120, blank=True, help_text="Who wrote it, by the imported file ('' if here)."
+    )
+    imported_created_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was written, by the imported file."
+    )
 
     objects = AnnotationQuerySet.as_manager()
 

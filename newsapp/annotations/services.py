@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -246,6 +247,8 @@ class NewAnnotation:
     note: str = ""
     tags: Sequence[str] = ()
     sources: Sequence[SourceInput] = ()
+    imported_creator: str = ""  # who wrote it, when it comes from another reader's file
+    imported_created_at: datetime | None = None
 
 
 def annotations_bulk_create(
@@ -347,6 +350,8 @@ def _new_annotation(text: str, item: NewAnnotation, rendered: dict[str, str]) ->
         kind=item.kind,
         note=note,
         note_html=rendered.get(note, ""),
+        imported_creator=item.imported_creator,
+        imported_created_at=item.imported_created_at,
     )
     # Field checks only: foreign keys and uniqueness would cost a query per annotation.
     annotation.full_clean(

@@ -282,8 +282,20 @@
     }));
   }
 
-  function openNotes(ids, focusFirst) {
-    loadMissingCards(ids).then(function () { showNotes(ids, focusFirst); });
+  // From a mark: on a phone the words go near the top and the drawer opens part way below
+  // them with the note at its top (a full drawer would cover the words it is about).
+  function openNotes(ids, focusFirst, mark) {
+    loadMissingCards(ids).then(function () {
+      var card = document.getElementById("note-" + ids[0]);
+      if (mark && card && isDrawer()) {
+        showNotes(ids, false, true);
+        mark.scrollIntoView({ block: "start" });
+        peekDrawer(card);
+        if (focusFirst) card.focus({ preventScroll: true });
+        return;
+      }
+      showNotes(ids, focusFirst);
+    });
   }
 
   function showNotes(ids, focusFirst, keepDrawerClosed) {
@@ -340,7 +352,7 @@
   document.addEventListener("click", function (event) {
     var mark = event.target.closest("mark.hl");
     if (mark && window.getSelection().isCollapsed) {
-      openNotes(noteIdsOf(mark), false);
+      openNotes(noteIdsOf(mark), false, mark);
       return;
     }
     var jump = event.target.closest("[data-jump-to-mark]");
@@ -392,7 +404,7 @@
     var mark = event.target.closest && event.target.closest("mark.hl");
     if (mark && (event.key === "Enter" || event.key === " ")) {
       event.preventDefault();
-      openNotes(noteIdsOf(mark), true);
+      openNotes(noteIdsOf(mark), true, mark);
       return;
     }
     var shortcuts = { a: "note", h: "highlight", q: "quote", c: "claim" };

@@ -164,4 +164,8 @@ def pages(scene: Scene) -> list[PageVisit]:
         PageVisit("feeds", reverse("articles:feeds"), True),
         PageVisit("sign-up", reverse("accounts:signup"), False),
         PageVisit("sign-in", reverse("accounts:login"), False),
+        PageVisit("profile", reverse("annotations:profile", args=["alice"]), False),
+        PageVisit("profile-edit", reverse("accounts:profile_edit"), True),
+        PageVisit("password-change", reverse("accounts:password_change"), True),
+        PageVisit("password-reset", reverse("accounts:password_reset"), False),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0002_edited_at'),
+        ('annotations', '0003_edited_at'),
     ]
 
     operations = [

@@ -5,12 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test test-sqlite test-postgres test-topology lint format bench loadtest fuzz clean
+.PHONY: help run test test-sqlite test-postgres test-topology lint format bench loadtest fuzz screenshots clean
 
 help:
 	@echo "make run    set up (virtualenv, install, migrate, demo content) and serve http://127.0.0.1:8000"
 	@echo "make test   install what tests need, then lint and run the suite on SQLite and PostgreSQL"
 	@echo "make bench  print the performance and quality figures"
+	@echo "make screenshots  every page at 360 and 1280 px, light and dark, into screenshots/"
 	@echo "make loadtest  serve with gunicorn on PostgreSQL and measure requests per second (wrk)"
 	@echo "make fuzz   a longer, freshly random fuzz of every endpoint (make test runs a bounded one)"
 
@@ -56,7 +57,8 @@ test-sqlite: $(VENV)/.dev-installed
 
 test-postgres: $(VENV)/.dev-installed
 	@echo "== Test suite on PostgreSQL =="
-	scripts/with-postgres $(VENV)/bin/pytest -m "not live"
+	@# The browser gates look at pages, not at the database: they run once, on SQLite.
+	scripts/with-postgres $(VENV)/bin/pytest -m "not live and not gate"
 
 # Real processes: make run's SQLite setup under 20 concurrent writers, then two gunicorn
 # servers behind nginx on PostgreSQL and Redis with an RQ worker, and faults on them; and the
@@ -86,6 +88,13 @@ loadtest: $(VENV)/.dev-installed
 fuzz: $(VENV)/.dev-installed
 	GLOSS_FUZZ_RANDOM=1 GLOSS_FUZZ_EXAMPLES=60 GLOSS_LIVE_FUZZ_REQUESTS=3000 \
 		GLOSS_LIVE_FUZZ_SEED=$$RANDOM $(VENV)/bin/pytest tests/hostile -q
+
+# PNGs to look at (screenshots/, ignored by git). GLOSS_SCREENSHOTS_ONLY=reader,permalink takes
+# fewer; GLOSS_README_PICTURES=1 also retakes docs/reader.png and docs/reader-phone.png.
+screenshots: $(VENV)/.dev-installed
+	scripts/ensure-test-system-deps
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests/browser/screenshots.py
+	@echo "Screenshots in $${GLOSS_SCREENSHOTS:-screenshots}/"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis staticfiles

@@ -24,7 +24,23 @@ from .forms import audience_value
 from .models import AnchorState, Annotation, AnnotationQuerySet, Kind, Visibility, reader_groups
 from .reanchor import reanchor_annotations, summary_for
 
+# The annotate form offers its own last choice; one-click highlights use the reader's default,
+# shown (and changed) in the selection toolbar. Neither silently follows the other.
 REMEMBERED_VISIBILITY = "gloss:last-visibility"
+HIGHLIGHT_VISIBILITY = "gloss:highlight-visibility"
+# Short names: the toolbar must fit a 320 px screen.
+HIGHLIGHT_VISIBILITY_CHOICES = [
+    (Visibility.PUBLIC, "Public"),
+    (Visibility.UNLISTED, "Unlisted"),
+    (Visibility.PRIVATE, "Only me"),
+]
+
+
+def highlight_visibility(session) -> str:
+    chosen = session.get(HIGHLIGHT_VISIBILITY, Visibility.PUBLIC)
+    return chosen if chosen in Visibility.values else Visibility.PUBLIC
+
+
 MAX_NOTES_PAGE = 10_000
 
 
@@ -180,7 +196,7 @@ class AnnotationsLayer(Layer):
         "before_body": "annotations/reader/_before_body.html",
         "after_body": "annotations/reader/_after_body.html",
         "aside": "annotations/reader/_aside.html",
-        "after_aside": "annotations/reader/_after_aside.html",
+        "nav": "annotations/reader/_nav.html",
         "scripts": "annotations/reader/_scripts.html",
         "oob": "annotations/reader/_oob.html",
         "library_card": "annotations/reader/_library_card.html",
@@ -206,11 +222,15 @@ class AnnotationsLayer(Layer):
 
     def marks(self, page, earlier):
         top_level = shown(page).top_level
-        rows = list(top_level.values_list("public_id", "kind", "start", "end", "anchor_state"))
+        rows = list(
+            top_level.values_list(
+                "public_id", "kind", "start", "end", "anchor_state", "author__username"
+            )
+        )
         tags = Annotation.tags.through.objects.filter(annotation__in=top_level.values("pk"))
         marks = [
-            Mark(NOTE, public_id, start, end, kind=kind)
-            for public_id, kind, start, end, state in rows
+            Mark(NOTE, public_id, start, end, kind=kind, label=author)
+            for public_id, kind, start, end, state, author in rows
             if state == AnchorState.ANCHORED and start is not None
         ]
         facts = {
@@ -231,8 +251,11 @@ class AnnotationsLayer(Layer):
             "annotations": ReaderNotes(page, notes_page_number(page.request.GET)),
             "reader_filter": reader_filter,
             "reader_groups": groups,
+            "reader_tools_open": reader_filter.active,
             "kinds": Kind,
             "default_visibility": default_visibility,
+            "highlight_visibility": highlight_visibility(page.request.session),
+            "highlight_visibility_choices": HIGHLIGHT_VISIBILITY_CHOICES,
         }
 
     def library_cards(self, articles, user) -> None:

@@ -177,7 +177,17 @@ class Annotation(models.Model):
     submission_token = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its author last changed what it says."
+    )
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # An imported note keeps who wrote it and when, as the file said; its importer owns it.
+    imported_creator = models.CharField(
+        max_length=120, blank=True, help_text="Who wrote it, by the imported file ('' if here)."
+    )
+    imported_created_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was written, by the imported file."
+    )
 
     objects = AnnotationQuerySet.as_manager()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -246,6 +247,8 @@ class NewAnnotation:
     note: str = ""
     tags: Sequence[str] = ()
     sources: Sequence[SourceInput] = ()
+    imported_creator: str = ""  # who wrote it, when it comes from another reader's file
+    imported_created_at: datetime | None = None
 
 
 def annotations_bulk_create(
@@ -347,6 +350,8 @@ def _new_annotation(text: str, item: NewAnnotation, rendered: dict[str, str]) ->
         kind=item.kind,
         note=note,
         note_html=rendered.get(note, ""),
+        imported_creator=item.imported_creator,
+        imported_created_at=item.imported_created_at,
     )
     # Field checks only: foreign keys and uniqueness would cost a query per annotation.
     annotation.full_clean(
@@ -420,6 +425,9 @@ def annotation_update(
     tags = clean_tags(tags)
     sources = clean_sources(sources)
     before = (annotation.visibility, annotation.group_id)
+    if (note, kind, sorted(tags), _source_rows(sources)) != _what_it_says(annotation):
+        # Readers may have rated or replied to the earlier words: the card says it changed.
+        annotation.edited_at = timezone.now()
     annotation.note = note
     annotation.note_html = note_html(note)
     annotation.plain_links = False
@@ -444,6 +452,20 @@ def annotation_update(
     replace_tags_and_sources(annotation, tags, sources)
     annotation.article.mark_annotations_changed()
     return annotation
+
+
+def _source_rows(sources) -> list[tuple[str, str, str]]:
+    return [(source.url, source.title, source.stance) for source in sources]
+
+
+def _what_it_says(annotation: Annotation) -> tuple:
+    """What an edit can change of a note's content (its visibility is not its content)."""
+    return (
+        annotation.note,
+        annotation.kind,
+        sorted(annotation.tags.values_list("name", flat=True)),
+        _source_rows(annotation.sources.order_by("position")),
+    )
 
 
 def annotation_delete(*, annotation: Annotation, user) -> Annotation:

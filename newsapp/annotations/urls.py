@@ -11,6 +11,11 @@ urlpatterns = [
     path("articles/<slug:slug>/annotations/", views.annotation_create, name="create"),
     path("articles/<slug:slug>/notes/", views.notes_page, name="notes"),
     path("annotations/preview/", views.note_preview, name="preview"),
+    path(
+        "annotations/highlight-visibility/",
+        views.highlight_visibility,
+        name="highlight_visibility",
+    ),
     path("notes/", views.my_notes, name="mine"),
     path("notes/trash/", views.trash, name="trash"),
     path("a/<str:public_id>/", views.permalink, name="permalink"),

@@ -13,13 +13,18 @@ from newsapp.articles.models import Article
 from newsapp.ratelimit import RateLimited
 from newsapp.reader.page import ReaderPage, reader_context
 from newsapp.text.occurrences import MAX_OCCURRENCES
-from newsapp.web import add_service_errors, render_htmx
+from newsapp.web import add_service_errors, refusal, render_htmx, safe_next
 
 from . import reanchor, services
 from .cards import annotation_for_permalink, note_with_details
 from .forms import AnnotationForm, NoteFieldsForm, ReattachForm, ReplyForm, audience_value
-from .layer import REMEMBERED_VISIBILITY, ReaderNotes, notes_page_number
-from .models import Annotation, Kind
+from .layer import (
+    HIGHLIGHT_VISIBILITY,
+    REMEMBERED_VISIBILITY,
+    ReaderNotes,
+    notes_page_number,
+)
+from .models import Annotation, Kind, Visibility
 
 MY_NOTES_PER_PAGE = 50
 PREVIEWS_PER_MINUTE = 120
@@ -118,9 +123,10 @@ def annotation_create(request, slug: str):
             add_service_errors(form, error)
             status = 400
         else:
-            request.session[REMEMBERED_VISIBILITY] = audience_value(
-                annotation.visibility, annotation.group_id
-            )
+            if request.POST.get("from") != "toolbar":
+                request.session[REMEMBERED_VISIBILITY] = audience_value(
+                    annotation.visibility, annotation.group_id
+                )
             return changed(request, annotation, f"{annotation.get_kind_display()} saved.")
     else:
         status = 400
@@ -134,6 +140,25 @@ def annotation_create(request, slug: str):
         target="#annotate-panel",
         swap="innerHTML",
     )
+
+
+@login_required
+@require_POST
+def highlight_visibility(request):
+    """The reader's default visibility for one-click highlights, chosen in the toolbar."""
+    visibility = request.POST.get("visibility", "")
+    if visibility not in Visibility.values:
+        return refusal(
+            request,
+            "Choose public, unlisted or only me.",
+            status=400,
+            slot="highlight-visibility-error",
+            back=safe_next(request, "/"),
+        )
+    request.session[HIGHLIGHT_VISIBILITY] = visibility
+    if request.htmx:
+        return HttpResponse(status=204)
+    return redirect(safe_next(request, "/"))
 
 
 @login_required

@@ -6,8 +6,9 @@ context for its fragments, and the templates it puts in the page's named slots. 
 use are the setting `GLOSS_READER_LAYERS` (dotted paths, in order, like MIDDLEWARE): a layer
 sees the marks of the layers before it, and its fragments come after theirs in each slot.
 
-Slots of the reader page (templates/reader/page.html): "head", "header" (under the article's
-title), "tools", "before_body", "after_body", "aside" (the notes margin), "after_aside",
+Slots of the reader page (templates/reader/page.html): "head", "nav" (in the site header's one
+row, before the menu), "header" (under the article's title), "tools" (inside the Reading tools
+control), "before_body", "after_body", "aside" (the notes margin), "after_aside",
 "scripts" (end of the page), "oob" (out-of-band fragments of the HTMX answer to a change).
 Slots other templates offer: "before_notes" (the annotations' margin, above the cards),
 "card" and "card_footer" (each note card, after its note and at its foot), "reply" (each reply

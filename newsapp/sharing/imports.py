@@ -244,6 +244,8 @@ def _plan(
             note=item.note_markdown,
             tags=_lenient_tags(item.tags, warnings, deadline),
             sources=_lenient_sources(item.sources, warnings, deadline),
+            imported_creator=item.creator,
+            imported_created_at=item.created,
         )
         planned.append(_Planned(item=item, new=new, warnings=warnings))
     return planned

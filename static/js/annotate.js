@@ -83,36 +83,71 @@
     };
   }
 
-  var status = document.querySelector("[data-selection-status]");
+  // The page's one polite live region (base.html): toasts, and what a screen reader should hear.
+  function announce(message, visible) {
+    var region = document.getElementById("toast");
+    if (!region) return;
+    var said = document.createElement("div");
+    said.className = visible ? "toast" : "visually-hidden";
+    said.textContent = message;
+    region.replaceChildren(said);
+  }
 
   function showToolbar(selected) {
     if (!toolbar) return;
     current = selected;
     var wasHidden = toolbar.hidden;
     toolbar.hidden = false;
-    if (status && wasHidden) {
-      status.textContent = "Words selected. Press A to annotate, H to highlight, " +
-        "Q to mark a quote, C to mark a claim.";
+    if (wasHidden && !reattaching) {
+      announce("Words selected. Press A to annotate, H to highlight, " +
+        "Q to mark a quote, C to mark a claim.", false);
     }
-    var top = window.scrollY + selected.rect.top - toolbar.offsetHeight - 10;
-    if (top < window.scrollY + 64) top = window.scrollY + selected.rect.bottom + 10;
-    var left = window.scrollX + selected.rect.left + selected.rect.width / 2 - toolbar.offsetWidth / 2;
-    left = Math.max(8, Math.min(left, document.documentElement.clientWidth - toolbar.offsetWidth - 8));
-    toolbar.style.top = top + "px";
-    toolbar.style.left = left + "px";
+    document.documentElement.classList.add("has-selection-toolbar");
+    placeToolbar(selected.rect);
+  }
+
+  // Near the words, in viewport terms. The stylesheet says where (--toolbar-place): above the
+  // words for a mouse; below them on a touch screen, whose own selection menu sits above (with
+  // room for the selection handles). Words near the bottom of a touch screen scroll up to make
+  // room below them when the page can scroll that far; otherwise the toolbar goes above, clear
+  // of that menu.
+  function placeToolbar(rect) {
+    var below = getComputedStyle(toolbar).getPropertyValue("--toolbar-place").trim() === "below";
+    var header = document.querySelector(".site-header");
+    var ceiling = (header ? header.getBoundingClientRect().bottom : 0) + 8;
+    var height = toolbar.offsetHeight;
+    var top;
+    if (below) {
+      top = rect.bottom + 16;
+      var short = top + height - (window.innerHeight - 8);
+      var scrollable = document.documentElement.scrollHeight - window.innerHeight - window.scrollY;
+      if (short > 0 && short <= scrollable && rect.top - short >= ceiling) {
+        window.scrollBy(0, short);
+        top -= short;
+      } else if (short > 0 && rect.top - height - 64 >= ceiling) {
+        top = rect.top - height - 64;
+      }
+    } else {
+      top = rect.top - height - 10;
+      if (top < ceiling) top = rect.bottom + 10;
+    }
+    var width = document.documentElement.clientWidth;
+    var left = rect.left + rect.width / 2 - toolbar.offsetWidth / 2;
+    left = Math.max(8, Math.min(left, width - toolbar.offsetWidth - 8));
+    toolbar.style.top = window.scrollY + top + "px";
+    toolbar.style.left = window.scrollX + left + "px";
   }
 
   function hideToolbar() {
     if (toolbar) toolbar.hidden = true;
+    document.documentElement.classList.remove("has-selection-toolbar");
   }
 
-  // Where new notes go: the group the switcher shows, if any (its default for new notes),
-  // else the reader's last choice.
-  function defaultVisibility() {
+  // The default for new notes of the group the switcher shows, if any.
+  function groupDefault() {
     var switcher = document.querySelector("[data-group-switcher]");
     var chosen = switcher && switcher.selectedOptions[0];
-    return (chosen && chosen.dataset.defaultVisibility) ||
-      toolbar.dataset.defaultVisibility || "public";
+    return (chosen && chosen.dataset.defaultVisibility) || "";
   }
 
   function token() {
@@ -124,6 +159,7 @@
   // Re-attach mode: the author picked "Re-attach…" on an orphaned note; the next
   // selection offers only "Re-attach the note here".
   var reattaching = null;
+  var visibilityChoice = toolbar && toolbar.querySelector("[data-highlight-visibility]");
 
   function setReattaching(publicId) {
     reattaching = publicId;
@@ -131,7 +167,7 @@
     toolbar.querySelectorAll("button[data-action]").forEach(function (button) {
       button.hidden = (button.dataset.action === "reattach") !== Boolean(publicId);
     });
-    if (status && publicId) status.textContent = "Select the words to attach the note to.";
+    if (visibilityChoice) visibilityChoice.hidden = Boolean(publicId);
   }
 
   function act(kind) {
@@ -154,14 +190,17 @@
         quickForm.elements[name].value = selected[name];
       });
       quickForm.elements.submission_token.value = token();
-      quickForm.elements.visibility.value = defaultVisibility();
+      // Reading in a group: the group's default; else the reader's own, shown in the toolbar.
+      var group = groupDefault();
+      quickForm.elements.visibility.value = group || visibilityChoice.elements.visibility.value;
       window.getSelection().removeAllRanges();
       htmx.trigger(quickForm, "submit");
       return;
     }
     var params = new URLSearchParams({
       exact: selected.exact, prefix: selected.prefix, suffix: selected.suffix,
-      start: selected.start, end: selected.end, kind: kind, visibility: defaultVisibility(),
+      start: selected.start, end: selected.end, kind: kind,
+      visibility: groupDefault() || toolbar.dataset.defaultVisibility || "public",
     });
     openDrawer();
     htmx.ajax("GET", toolbar.dataset.annotateUrl + "?" + params.toString(), {
@@ -178,21 +217,40 @@
     window.setTimeout(function () {
       var selected = readSelection();
       if (selected) showToolbar(selected);
+      // Choosing the highlights' visibility may drop the selection; the toolbar kept it.
+      else if (toolbar && toolbar.contains(document.activeElement)) return;
       else { current = null; hideToolbar(); }
     }, 10);
   }
 
+  function inToolbar(event) {
+    return Boolean(toolbar) && event.target instanceof Node && toolbar.contains(event.target);
+  }
+
   document.addEventListener("mouseup", function (event) {
-    if (toolbar && toolbar.contains(event.target)) return;
+    if (inToolbar(event)) return;
     onSelectionDone();
   });
-  document.addEventListener("touchend", onSelectionDone);
+  document.addEventListener("touchend", function (event) {
+    if (!inToolbar(event)) onSelectionDone();
+  });
+  // On a touch screen the words are chosen with a long press and the selection handles, which
+  // the page may not hear as touches: follow the selection itself, once it has settled.
+  var settling = null;
+  document.addEventListener("selectionchange", function () {
+    if (!toolbar || getComputedStyle(toolbar).getPropertyValue("--toolbar-place").trim() !== "below") return;
+    window.clearTimeout(settling);
+    settling = window.setTimeout(onSelectionDone, 250);
+  });
   document.addEventListener("keyup", function (event) {
     if (event.shiftKey || event.key === "Shift") onSelectionDone();
   });
 
   if (toolbar) {
-    toolbar.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    // Pressing a button must not drop the selection it acts on (the visibility menu still opens).
+    toolbar.addEventListener("mousedown", function (event) {
+      if (!event.target.closest("select, option")) event.preventDefault();
+    });
     toolbar.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-action]");
       if (button) act(button.dataset.action);
@@ -224,8 +282,20 @@
     }));
   }
 
-  function openNotes(ids, focusFirst) {
-    loadMissingCards(ids).then(function () { showNotes(ids, focusFirst); });
+  // From a mark: on a phone the words go near the top and the drawer opens part way below
+  // them with the note at its top (a full drawer would cover the words it is about).
+  function openNotes(ids, focusFirst, mark) {
+    loadMissingCards(ids).then(function () {
+      var card = document.getElementById("note-" + ids[0]);
+      if (mark && card && isDrawer()) {
+        showNotes(ids, false, true);
+        mark.scrollIntoView({ block: "start" });
+        peekDrawer(card);
+        if (focusFirst) card.focus({ preventScroll: true });
+        return;
+      }
+      showNotes(ids, focusFirst);
+    });
   }
 
   function showNotes(ids, focusFirst, keepDrawerClosed) {
@@ -265,14 +335,24 @@
   }
 
   function openDrawer() {
-    if (isDrawer()) panel.classList.add("drawer-open");
+    if (!isDrawer()) return;
+    panel.classList.remove("drawer-peek");
+    panel.classList.add("drawer-open");
   }
-  function closeDrawer() { if (panel) panel.classList.remove("drawer-open"); }
+  function closeDrawer() { if (panel) panel.classList.remove("drawer-open", "drawer-peek"); }
+
+  // Part way open (the stylesheet says how far), with `card` at its top: the words above it
+  // stay in view. Touching the drawer opens it all the way.
+  function peekDrawer(card) {
+    panel.classList.add("drawer-open", "drawer-peek");
+    var heading = panel.querySelector(".notes-panel-header");
+    panel.scrollTop = card.offsetTop - (heading ? heading.offsetHeight : 0) - 8;
+  }
 
   document.addEventListener("click", function (event) {
     var mark = event.target.closest("mark.hl");
     if (mark && window.getSelection().isCollapsed) {
-      openNotes(noteIdsOf(mark), false);
+      openNotes(noteIdsOf(mark), false, mark);
       return;
     }
     var jump = event.target.closest("[data-jump-to-mark]");
@@ -289,9 +369,7 @@
       event.preventDefault();
       setReattaching(reattach.dataset.reattach);
       closeDrawer();
-      if (status) status.textContent = "Select the words to attach the note to.";
-      var toast = document.getElementById("toast");
-      if (toast) toast.innerHTML = '<div class="toast">Select the words to attach the note to. Escape cancels.</div>';
+      announce("Select the words to attach the note to. Escape cancels.", true);
       return;
     }
     var add = event.target.closest("[data-add-source]");
@@ -326,7 +404,7 @@
     var mark = event.target.closest && event.target.closest("mark.hl");
     if (mark && (event.key === "Enter" || event.key === " ")) {
       event.preventDefault();
-      openNotes(noteIdsOf(mark), true);
+      openNotes(noteIdsOf(mark), true, mark);
       return;
     }
     var shortcuts = { a: "note", h: "highlight", q: "quote", c: "claim" };
@@ -349,16 +427,35 @@
     if (count && fab) fab.textContent = count.textContent;
   });
 
-  document.body.addEventListener("htmx:confirm", function () { hideToolbar(); });
+  if (panel) {
+    // The header's Notes button says whether the drawer is open, whatever opened or closed it.
+    new MutationObserver(function () {
+      var open = panel.classList.contains("drawer-open");
+      document.querySelectorAll("[data-open-drawer]").forEach(function (button) {
+        button.setAttribute("aria-expanded", String(open));
+      });
+    }).observe(panel, { attributes: true, attributeFilter: ["class"] });
+    panel.addEventListener("click", function (event) {
+      if (panel.classList.contains("drawer-peek") && !event.target.closest("[data-close-drawer]")) {
+        panel.classList.remove("drawer-peek");
+      }
+    });
+  }
 
-  // A permalink opens at its highlight with its note active.
+  // A permalink opens at its highlight with its note active, both in view: beside each other
+  // on a wide screen; on a phone the words near the top and the note in the drawer, part way
+  // open below them.
   if (reader.dataset.target) {
     var target = reader.dataset.target;
     window.requestAnimationFrame(function () {
       var mark = document.getElementById("hl-" + target);
-      if (mark) mark.scrollIntoView({ block: "center" });
-      // On a phone the drawer would cover the words; the banner above shows the note.
-      loadMissingCards([target]).then(function () { showNotes([target], false, true); });
+      var drawer = isDrawer();
+      if (mark) mark.scrollIntoView({ block: drawer ? "start" : "center" });
+      loadMissingCards([target]).then(function () {
+        showNotes([target], false, true);
+        var card = document.getElementById("note-" + target);
+        if (mark && card && drawer) peekDrawer(card);
+      });
     });
   }
 })();

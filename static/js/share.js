@@ -14,12 +14,19 @@
 
   var timers = new WeakMap();
 
+  // Shown beside the button; read out through the page's one live region (base.html).
   function announce(box, message) {
     var status = box.querySelector("[data-share-status]");
     if (!status) return;
     status.textContent = message;
     window.clearTimeout(timers.get(status));
     timers.set(status, window.setTimeout(function () { status.textContent = ""; }, 5000));
+    var region = document.getElementById("toast");
+    if (!region) return;
+    var said = document.createElement("div");
+    said.className = "visually-hidden";
+    said.textContent = message;
+    region.replaceChildren(said);
   }
 
   function copyWithSelection(field) {

@@ -2,6 +2,8 @@
 (function () {
   var KEY = "gloss-theme";
   var root = document.documentElement;
+  // Controls that need JavaScript carry data-needs-js; gloss.css hides them until this runs.
+  root.classList.add("js");
   try {
     var saved = localStorage.getItem(KEY);
     if (saved === "light" || saved === "dark") root.dataset.theme = saved;

@@ -185,3 +185,53 @@ def test_a_reused_reply_token_never_swallows_a_different_reply(article):
     assert other.pk != first.pk
     assert other.note == "Two"
     assert parent.replies.count() == 2
+
+
+def _update(annotation, **changes):
+    fields = {
+        "note": annotation.note,
+        "kind": annotation.kind,
+        "visibility": annotation.visibility,
+        "tags": list(annotation.tags.values_list("name", flat=True)),
+        "sources": [
+            services.SourceInput(url=s.url, title=s.title, stance=s.stance)
+            for s in annotation.sources.order_by("position")
+        ],
+    }
+    return services.annotation_update(
+        annotation=annotation, user=annotation.author, **(fields | changes)
+    )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"note": "Different words"},
+        {"kind": "claim"},
+        {"tags": ["rates", "later"]},
+        {"sources": [services.SourceInput(url="https://stats.example/cpi", stance="supports")]},
+    ],
+)
+def test_changing_what_a_note_says_marks_it_edited(article, changes):
+    annotation = make_annotation(
+        article=article, author=make_user(), exact="Rates held", note="Words", tags=["rates"]
+    )
+    assert annotation.edited_at is None
+    _update(annotation, **changes)
+    annotation.refresh_from_db()
+    assert annotation.edited_at is not None
+
+
+@pytest.mark.parametrize("changes", [{}, {"visibility": "private"}])
+def test_saving_the_same_words_or_only_the_visibility_is_not_an_edit(article, changes):
+    annotation = make_annotation(
+        article=article,
+        author=make_user(),
+        exact="Rates held",
+        note="Words",
+        tags=["rates"],
+        sources=[services.SourceInput(url="https://stats.example/cpi", title="CPI")],
+    )
+    _update(annotation, **changes)
+    annotation.refresh_from_db()
+    assert annotation.edited_at is None

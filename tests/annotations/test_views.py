@@ -388,3 +388,60 @@ def test_permalink_renders_the_target_state_without_javascript(client, article, 
     assert f'id="hl-{annotation.public_id}"' in page
     assert "hl-target" in page
     assert "is-target" in page
+
+
+# ---- One-click highlights: the reader's own default visibility ----
+
+
+def toolbar_visibility(client, article) -> str:
+    page = client.get(article.get_absolute_url()).content.decode()
+    chosen = re.search(
+        r'<select id="highlight-visibility"[^>]*>.*?<option value="(\w+)" selected>', page, re.S
+    )
+    return chosen.group(1)
+
+
+def test_the_toolbar_shows_public_until_the_reader_chooses(client, article, author):
+    client.force_login(author)
+    assert toolbar_visibility(client, article) == "public"
+    url = reverse("annotations:highlight_visibility")
+    response = client.post(url, {"visibility": "private"}, **HTMX)
+    assert response.status_code == 204
+    assert toolbar_visibility(client, article) == "private"
+
+
+def test_choosing_the_highlight_visibility_without_htmx_goes_back(client, article, author):
+    client.force_login(author)
+    url = reverse("annotations:highlight_visibility")
+    response = client.post(url, {"visibility": "unlisted", "next": article.get_absolute_url()})
+    assert response.status_code == 302
+    assert response["Location"] == article.get_absolute_url()
+    assert toolbar_visibility(client, article) == "unlisted"
+
+
+@pytest.mark.parametrize("visibility", ["", "everyone", "PUBLIC"])
+def test_an_unknown_highlight_visibility_is_refused(client, article, author, visibility):
+    client.force_login(author)
+    url = reverse("annotations:highlight_visibility")
+    response = client.post(url, {"visibility": visibility}, **HTMX)
+    assert response.status_code == 400
+    assert b"Choose public, unlisted or only me." in response.content
+    assert toolbar_visibility(client, article) == "public"
+
+
+def test_choosing_the_highlight_visibility_needs_a_signed_in_post(client, author):
+    url = reverse("annotations:highlight_visibility")
+    assert client.post(url, {"visibility": "private"}).status_code == 302  # to sign in
+    client.force_login(author)
+    assert client.get(url).status_code == 405
+
+
+def test_the_annotate_form_and_the_toolbar_remember_their_own_choices(client, article, author):
+    client.force_login(author)
+    create = reverse("annotations:create", args=[article.slug])
+    client.post(create, create_payload(article, visibility="private"), **HTMX)
+    assert toolbar_visibility(client, article) == "public"
+    quick = create_payload(article, exact="Critics say", kind="highlight", visibility="unlisted")
+    client.post(create, quick | {"from": "toolbar", "note": ""}, **HTMX)
+    form = client.get(reverse("annotations:new", args=[article.slug])).content.decode()
+    assert re.search(r'<option value="private" selected>', form)

@@ -70,7 +70,6 @@ def test_select_annotate_see_reload_edit_delete_undo(page, article, reader):
     page.get_by_role("button", name="Save changes").click()
     expect(page.locator(".note-card")).to_contain_text("Edited: see the register.")
 
-    page.once("dialog", lambda dialog: dialog.accept())
     page.locator(".note-card").get_by_role("button", name="Delete").click()
     expect(page.locator("mark.hl")).to_have_count(0)
     page.get_by_role("button", name="Undo").click()
@@ -172,6 +171,7 @@ def test_hide_highlights_toggle(page, article):
     page.goto(article.get_absolute_url())
     mark = page.locator("mark.hl")
     coloured = mark.evaluate("m => getComputedStyle(m).backgroundColor")
+    page.get_by_text("Reading tools").click()
     page.get_by_role("button", name="Hide highlights").click()
     assert mark.evaluate("m => getComputedStyle(m).backgroundColor") != coloured
     expect(page.get_by_role("button", name="Show highlights")).to_have_attribute(

@@ -28,7 +28,7 @@ def rate_in_browser(browser, live_server, sign_in, user, article) -> None:
     sign_in(context, user)
     page = context.new_page()
     page.goto(article.get_absolute_url())
-    card = page.locator(".note-card.note-claim")
+    card = page.locator('.note-card[data-kind="claim"]')
     card.get_by_role("button", name="Helpful", exact=True).click()
     expect(card.get_by_text("your rating is counted")).to_be_visible()
     expect(card.get_by_role("button", name="Helpful", exact=True)).to_have_attribute(

@@ -59,7 +59,7 @@ def test_copied_link_opens_at_the_highlight_for_a_signed_out_reader(
     card = card_of(page, annotation)
     card.locator("summary", has_text="Share").click()
     card.get_by_role("button", name="Copy link").click()
-    expect(card.get_by_role("status")).to_have_text(re.compile("Copied"))
+    expect(page.get_by_role("status")).to_have_text(re.compile("Copied"))
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == live_server.url + annotation.get_absolute_url()
 
@@ -139,7 +139,7 @@ def test_copy_link_on_a_phone(context, article):
     card.locator("summary", has_text="Share").click()
     copy = card.get_by_role("button", name="Copy link")
     copy.click()
-    expect(card.get_by_role("status")).to_have_text(re.compile("Copied"))
+    expect(page.get_by_role("status")).to_have_text(re.compile("Copied"))
     assert page.evaluate("navigator.clipboard.readText()").endswith(annotation.get_absolute_url())
     # Nothing in the control is wider than the phone.
     overflow = card.evaluate("card => card.scrollWidth - card.clientWidth")

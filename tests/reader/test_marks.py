@@ -23,10 +23,13 @@ def marks_in(body) -> list[str]:
     return re.findall(r"<mark[^>]*>", body.html)
 
 
-def test_a_note_mark_is_a_highlight_with_its_number_colour_and_keyboard_stop():
-    body = render_marks(HTML, [Mark(NOTE, "abc", *span("border plan"), kind="claim")])
+def test_a_note_mark_is_a_highlight_with_its_number_colour_and_named_keyboard_stop():
+    body = render_marks(
+        HTML, [Mark(NOTE, "abc", *span("border plan"), kind="claim", label="alice")]
+    )
     assert marks_in(body) == [
-        '<mark class="hl hl-claim" data-ids="0" id="hl-abc" tabindex="0" aria-details="note-abc">'
+        '<mark class="hl hl-claim" data-ids="0" id="hl-abc" tabindex="0" aria-details="note-abc" '
+        'role="group" aria-label="Claim by alice">'
     ]
     assert body.note_keys == ["abc"]
 
@@ -35,20 +38,22 @@ def test_overlapping_notes_share_a_piece_and_only_their_first_pieces_are_stops()
     body = render_marks(
         HTML,
         [
-            Mark(NOTE, "b", *span("the border plan"), kind="note"),
-            Mark(NOTE, "a", *span("border plan is"), kind="claim"),
+            Mark(NOTE, "b", *span("the border plan"), kind="note", label="bruno"),
+            Mark(NOTE, "a", *span("border plan is"), kind="claim", label="alice"),
         ],
     )
     tags = marks_in(body)
     # Notes are numbered by where they start: "b" (the border plan) before "a" (border plan is).
     assert body.note_keys == ["b", "a"]
     assert tags[0] == (
-        '<mark class="hl hl-note" data-ids="0" id="hl-b" tabindex="0" aria-details="note-b">'
+        '<mark class="hl hl-note" data-ids="0" id="hl-b" tabindex="0" aria-details="note-b" '
+        'role="group" aria-label="Note by bruno">'
     )
-    # Both cover "border plan": the overlap lists both and takes the earlier note's colour.
+    # Both cover "border plan": the overlap lists both and takes the earlier note's colour;
+    # its name says it opens both notes.
     assert tags[1] == (
         '<mark class="hl hl-note hl-overlap" data-ids="0 1" id="hl-a" tabindex="0" '
-        'aria-details="note-a">'
+        'aria-details="note-a" role="group" aria-label="Note, claim by bruno and alice, 2 notes">'
     )
     assert tags[2] == '<mark class="hl hl-claim" data-ids="1">'
 
@@ -79,6 +84,27 @@ def test_a_quote_in_parts_is_marked_with_its_speaker_and_anchored_at_its_first_p
         '<mark class="q" data-ids="" data-quote="7" title="Quote: Ana Ruiz" '
         'data-speaker="Ana Ruiz">',
     ]
+
+
+def test_a_highlight_name_counts_its_notes_and_names_each_author_once():
+    words = span("border plan")
+    notes = [
+        Mark(NOTE, "n1", *words, kind="highlight", label="alice"),
+        Mark(NOTE, "n2", *words, kind="highlight", label="alice"),
+    ]
+    numbers = {"n1": 0, "n2": 1}
+    assert attributes(notes, notes, numbers=numbers)["aria-label"] == "Highlight by alice, 2 notes"
+
+
+def test_only_a_notes_first_piece_is_named():
+    first, rest = span("border plan"), span("is not feasible")
+    numbers = {"n1": 0}
+    attrs = attributes([Mark(NOTE, "n1", *rest, kind="claim", label="alice")], [], numbers=numbers)
+    assert "aria-label" not in attrs
+    first_piece = attributes(
+        [Mark(NOTE, "n1", *first, kind="claim")], [Mark(NOTE, "n1", *first)], numbers=numbers
+    )
+    assert first_piece["aria-label"] == "Claim"
 
 
 def test_a_quote_without_a_speaker_says_so():

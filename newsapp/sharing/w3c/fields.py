@@ -98,3 +98,31 @@ def optional_datetime(node: dict[str, Any], key: str, path: str) -> datetime | N
         if moment is not None and "T" in value:
             return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     raise AnnotationImportError(child_path(path, key), "expected one ISO 8601 date-time")
+
+
+CREATOR_CHARS = 120  # what Gloss keeps of a creator's name (Annotation.imported_creator)
+
+
+def creator_name(node: dict[str, Any], *, hypothesis: bool) -> str:
+    """Who wrote an imported annotation, as the file names them ("" when it does not say).
+
+    W3C: ``creator`` is a name or IRI, an Agent (``name``, ``nickname``, ``id``) or a list of
+    them (the first that names someone). Hypothesis: ``user_info.display_name``, else the
+    account in ``user`` ("acct:alice@hypothes.is" is alice). Provenance is shown, never
+    trusted: an odd shape gives "" rather than refusing the file.
+    """
+    if hypothesis:
+        info = node.get("user_info")
+        name = info.get("display_name") if isinstance(info, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            user = node.get("user")
+            name = user.removeprefix("acct:").split("@")[0] if isinstance(user, str) else ""
+        return abbreviated(" ".join(name.split()), CREATOR_CHARS)
+    for creator in as_list(node.get("creator")):
+        if isinstance(creator, dict):
+            creator = next(
+                (creator[key] for key in ("name", "nickname", "id") if creator.get(key)), None
+            )
+        if isinstance(creator, str) and creator.strip():
+            return abbreviated(" ".join(creator.split()), CREATOR_CHARS)
+    return ""

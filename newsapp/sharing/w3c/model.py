@@ -125,6 +125,7 @@ class ImportedAnnotation:
     sources: tuple[ExportSource, ...]
     kind: str
     created: datetime | None
+    creator: str = ""  # who wrote it, as the file names them
     target_url: str | None = None
     path: str = "$"
 

@@ -15,6 +15,7 @@ from .fields import (
     abbreviated,
     as_list,
     child_path,
+    creator_name,
     is_count,
     optional_datetime,
     optional_string,
@@ -229,6 +230,7 @@ class _Parser:
                 sources=tuple(sources),
                 kind=_kind(motivations, note),
                 created=created,
+                creator=creator_name(node, hypothesis=hypothesis),
                 target_url=target_url,
                 path=path,
             )

@@ -71,6 +71,7 @@ def test_a_team_annotates_together_and_a_stranger_sees_none_of_it(
     # Both annotate the same article in the group, chosen in the notes switcher.
     group = Group.objects.get(name="Harbour desk")
     page.goto(article.get_absolute_url())
+    page.locator("summary", has_text="Reading tools").click()
     page.get_by_label("Whose notes").select_option(label="Harbour desk")
     expect(page).to_have_url(re.compile(rf"in={group.slug}"))
     annotate(page, "widen the harbour bridge", "Check the 2019 proposal first.")

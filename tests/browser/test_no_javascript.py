@@ -63,7 +63,9 @@ def test_without_javascript_the_menu_and_the_reading_tools_still_open(
     page.locator("summary", has_text="Reading tools").click()
     page.get_by_label("Kind").select_option("claim")
     page.get_by_role("button", name="Filter").click()
-    expect(page).to_have_url(f"{live_server.url}{article.get_absolute_url()}?show=&kind=claim&tag=")
+    expect(page).to_have_url(
+        f"{live_server.url}{article.get_absolute_url()}?in=&show=&kind=claim&tag="
+    )
     # The tools stay open while a filter is in use.
     expect(page.get_by_label("Kind")).to_have_value("claim")
     context.close()

@@ -42,7 +42,7 @@ def add_context_in_browser(browser, live_server, sign_in, user, article) -> None
     panel = page.locator("#annotate-panel")
     panel.get_by_label("Your note").fill("The published schedule only adds **four** sailings.")
     panel.get_by_role("button", name="Save").click()
-    expect(page.locator(".note-card.note-claim")).to_have_count(2)
+    expect(page.locator(".note-card[data-kind=claim]")).to_have_count(2)
     other.close()
 
 

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     # First: it times the whole stack and logs the final status, error pages included.
     "newsapp.ops.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "newsapp.web.refuse_nul_characters",
     # CORS for /api/ only (preflights answered here, before sessions and CSRF).
     "newsapp.api.cors.ApiCorsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

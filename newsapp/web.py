@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -133,3 +134,24 @@ def site_navigation(request) -> dict:
     elif match.view_name in OWN_ACCOUNT:
         section = ("profile", "true")
     return {"nav_current": {section[0]: section[1]} if section else {}}
+
+
+def refuse_nul_characters(get_response):
+    """Middleware: an address or query holding a NUL character is a 400 with the reason.
+
+    No view can use one (PostgreSQL refuses NUL in text), and without this each lookup by a
+    path value would fail as a 500 on PostgreSQL while SQLite answered 404.
+    """
+
+    def middleware(request):
+        if "\x00" in request.path or any("\x00" in key + value for key, value in _query(request)):
+            return HttpResponseBadRequest(
+                "The address holds a NUL character.", content_type="text/plain"
+            )
+        return get_response(request)
+
+    return middleware
+
+
+def _query(request):
+    return ((key, value) for key, values in request.GET.lists() for value in values)

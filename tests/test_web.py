@@ -67,3 +67,11 @@ def test_safe_next_stays_on_this_site():
 def test_safe_next_takes_only_absolute_paths(target):
     # redirect() would try to reverse a bare word as a view name: a 500 before
     assert safe_next(request(next=target), "/fallback/") == "/fallback/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/a/%00/", "/?q=bridge%00", "/search/?q=%00"])
+def test_a_nul_character_in_the_address_is_a_400_with_the_reason(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()

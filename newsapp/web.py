@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -136,6 +136,9 @@ def site_navigation(request) -> dict:
     return {"nav_current": {section[0]: section[1]} if section else {}}
 
 
+NUL_REFUSAL = "The address holds a NUL character."
+
+
 def refuse_nul_characters(get_response):
     """Middleware: an address or query holding a NUL character is a 400 with the reason.
 
@@ -145,9 +148,12 @@ def refuse_nul_characters(get_response):
 
     def middleware(request):
         if "\x00" in request.path or any("\x00" in key + value for key, value in _query(request)):
-            return HttpResponseBadRequest(
-                "The address holds a NUL character.", content_type="text/plain"
-            )
+            if request.path.startswith("/api/"):  # the API's error shape (newsapp/api/errors.py)
+                return JsonResponse(
+                    {"status": 400, "error": "Bad Request", "message": NUL_REFUSAL, "path": None},
+                    status=400,
+                )
+            return HttpResponseBadRequest(NUL_REFUSAL, content_type="text/plain")
         return get_response(request)
 
     return middleware

@@ -75,3 +75,10 @@ def test_a_nul_character_in_the_address_is_a_400_with_the_reason(client, path):
     response = client.get(path)
     assert response.status_code == 400
     assert "NUL character" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_nul_character_in_its_own_json_shape(client):
+    response = client.get("/api/annotations/", {"tag": "harbour\x00"})
+    assert (response.status_code, response["Content-Type"]) == (400, "application/json")
+    assert response.json()["message"] == "The address holds a NUL character."

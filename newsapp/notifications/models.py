@@ -91,20 +91,12 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
 
-class Notification(models.Model):
-    """One thing one reader is told. `message` is plain text that never quotes a note (a
-    note's words are read from the note, through `visible_to`, each time it is shown)."""
+class WhatItIsAbout(models.Model):
+    """Who did it and what it concerns: a notification and the fan-out that makes many
+    notifications name the same things."""
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, related_name="notifications", on_delete=models.CASCADE
-    )
-    kind = models.CharField(max_length=12, choices=Kind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
     )
     article = models.ForeignKey(
         "articles.Article", null=True, blank=True, related_name="+", on_delete=models.CASCADE
@@ -126,6 +118,19 @@ class Notification(models.Model):
         related_name="+",
         on_delete=models.CASCADE,
     )
+
+    class Meta:
+        abstract = True
+
+
+class Notification(WhatItIsAbout):
+    """One thing one reader is told. `message` is plain text that never quotes a note (a
+    note's words are read from the note, through `visible_to`, each time it is shown)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="notifications", on_delete=models.CASCADE
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     message = models.CharField(max_length=300)
     delivery = models.CharField(max_length=8, choices=Delivery.choices, default=Delivery.APP)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -213,7 +218,7 @@ class FeedKey(models.Model):
         return reverse("notifications:feed", kwargs={"token": self.token})
 
 
-class Fanout(models.Model):
+class Fanout(WhatItIsAbout):
     """One write's notifications to the followers of what it touched, made in the background
     a batch of followers at a time (`tasks.fan_out_task`); `cursor` is the last follower done.
 
@@ -222,29 +227,6 @@ class Fanout(models.Model):
     `messages` is {kind: message}.
     """
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
-    )
-    article = models.ForeignKey(
-        "articles.Article", null=True, blank=True, related_name="+", on_delete=models.CASCADE
-    )
-    annotation = models.ForeignKey(
-        "annotations.Annotation",
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.CASCADE,
-    )
-    quote = models.ForeignKey(
-        "claims.Quote", null=True, blank=True, related_name="+", on_delete=models.CASCADE
-    )
-    revision = models.ForeignKey(
-        "articles.ArticleRevision",
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.CASCADE,
-    )
     audiences = models.JSONField(default=list)
     messages = models.JSONField(default=dict)
     excluded = models.JSONField(default=list, help_text="User ids told already another way.")

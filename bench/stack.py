@@ -36,6 +36,10 @@ REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 IS_ROOT = os.geteuid() == 0
 
+# The stacks' readers are established accounts: a load run or a concurrency test measures
+# regular readers, not the new-account publishing limits (tests/moderation covers those).
+ESTABLISHED_READERS = {"GLOSS_NEW_ACCOUNT_DAYS": "0", "GLOSS_ESTABLISHED_NOTES": "0"}
+
 
 class StackError(RuntimeError):
     """A service did not start; the message ends with the tail of its log."""
@@ -288,6 +292,7 @@ class Stack:
             GLOSS_FETCH_ALLOW_LOOPBACK="true",
             PYTHONDONTWRITEBYTECODE="1",
             PYTHONUNBUFFERED="1",
+            **ESTABLISHED_READERS,
         )
         if redis_url:
             env["REDIS_URL"] = redis_url

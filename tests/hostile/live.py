@@ -19,6 +19,8 @@ from pathlib import Path
 
 import httpx
 
+from bench.stack import ESTABLISHED_READERS
+
 REPO = Path(__file__).resolve().parents[2]
 THREADS = 16
 
@@ -63,6 +65,7 @@ def environment(folder: Path) -> dict[str, str]:
         GLOSS_TASKS_IMMEDIATE="true",
         DJANGO_SETTINGS_MODULE="newsapp.settings",
         PYTHONDONTWRITEBYTECODE="1",
+        **ESTABLISHED_READERS,
     )
     env.pop("REDIS_URL", None)
     return env

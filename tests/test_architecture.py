@@ -23,8 +23,9 @@ RANK = {
     "sharing": 4,
     "groups": 5,
     "moderation": 6,
-    # The annotation API: the W3C protocol over annotations, with the sharing app's JSON-LD.
-    "api": 5,
+    # The annotation API: the W3C protocol over annotations, with the sharing app's JSON-LD;
+    # its q= is the search module's note search.
+    "api": 6,
     # Running the project (health, logs, error pages, the worker): above every app it looks
     # after (the worker recovers the articles app's jobs); no app imports it.
     "ops": 7,

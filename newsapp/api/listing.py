@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from newsapp.annotations.models import Annotation, Kind
+from newsapp.search.service import search_notes
 
 from .errors import ApiError
 from .models import WaitingAnnotation
@@ -86,7 +88,10 @@ def annotations_for(user, filters: Filters, *, host: str) -> QuerySet:
     if filters.tag:
         found = found.filter(tags__name=filters.tag)
     if filters.q:
-        found = found.filter(Q(note__icontains=filters.q) | Q(exact__icontains=filters.q))
+        try:
+            found = search_notes(found, filters.q)
+        except ValidationError as error:
+            raise ApiError(400, error.messages[0], path="?q") from error
     if filters.quote:
         found = found.filter(exact__icontains=filters.quote)
     if filters.kind:

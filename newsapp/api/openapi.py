@@ -70,7 +70,12 @@ FILTER_PARAMETERS = [
     },
     _query("user", "The author: a username, or `acct:username@host`.", _TEXT),
     _query("tag", "One tag.", _TEXT),
-    _query("q", "Words in the note or the quoted text.", _TEXT),
+    _query(
+        "q",
+        "Words in the note or the quoted text, read as the search page reads them (word "
+        'stems, "phrases", OR, -word); the other parameters filter.',
+        _TEXT,
+    ),
     _query("quote", "Words in the quoted text.", _TEXT),
     _query("kind", "The annotation's kind.", {"type": "string", "enum": list(Kind.values)}),
 ]

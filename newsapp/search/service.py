@@ -145,3 +145,21 @@ def search_articles(articles, text: str):
     # this queryset only: a further filter makes a new queryset without it.
     found.more_matches = capped
     return found
+
+
+def search_notes(notes, text: str):
+    """The API's `q=`: `notes` (an Annotation queryset, already narrowed to what the caller
+    may see) whose note or marked words match `text` through the full-text index, in the order
+    `notes` has. Only words, phrases, OR and -excluded words are read: the API has parameters
+    of its own for authors, tags and kinds. Raises ValidationError with the reason for a
+    search that cannot run."""
+    try:
+        query = parse(text)
+    except QueryError as error:
+        raise ValidationError(str(error)) from error
+    filters = query.note_filters or query.speakers or query.sources or query.after or query.before
+    if filters:
+        raise ValidationError(
+            "q takes words and phrases only: use the user, tag and kind parameters to filter."
+        )
+    return notes.filter(engines.engine().matching(query))

@@ -79,6 +79,11 @@ def test_sort_orders(client, notes):
         ({"tag": "budget"}, [0]),
         ({"kind": "claim"}, [1]),
         ({"q": "audit"}, [1]),
+        ({"q": "audits"}, [1]),  # words, not substrings: the index reads stems
+        ({"q": "euros"}, [1]),  # the marked words count too
+        ({"q": '"said 91"'}, [1]),
+        ({"q": "pays OR audit"}, [0, 1]),
+        ({"q": "-audit pays"}, [0]),
         ({"quote": "too high"}, [2]),
         ({"uri": SOURCE}, [0, 1, 2]),
         ({"uri": "https://unrelated.example/"}, []),
@@ -98,12 +103,21 @@ def test_filters(client, notes, params, expected):
         ({"sort": "author"}, "?sort"),
         ({"order": "up"}, "?order"),
         ({"kind": "rumour"}, "?kind"),
+        ({"q": "?!"}, "?q"),  # no word to find
+        ({"q": "-audit"}, "?q"),  # only a word to leave out
     ],
 )
 def test_bad_parameters_are_400_naming_them(client, db, params, path):
     response = client.get("/api/search", params)
     assert response.status_code == 400
     assert response.json()["path"] == path
+
+
+def test_q_with_search_filters_is_a_400_saying_which_parameters_filter(client, notes):
+    response = client.get("/api/search", {"q": "user:tomasz audit"})
+    assert response.status_code == 400
+    assert response.json()["path"] == "?q"
+    assert "use the user, tag and kind parameters" in response.json()["message"]
 
 
 def test_private_notes_appear_only_for_their_author(client, article, author, token):

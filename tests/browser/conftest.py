@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.test import Client
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls our
@@ -23,6 +26,53 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+class RequestsInFlight:
+    """Counts the live server's requests between Django's request_started and
+    request_finished signals."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs) -> None:
+        with self.changed:
+            self.count += 1
+            self.changed.notify_all()
+
+    def finished(self, **kwargs) -> None:
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, *, quiet: float = 0.2, timeout: float = 15.0) -> None:
+        """Until no request has run for `quiet` seconds (one the browser sent just before its
+        context closed may not have started yet), or `timeout`."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while time.monotonic() < deadline:
+                self.changed.wait_for(lambda: self.count <= 0, deadline - time.monotonic())
+                if not self.changed.wait(quiet) and self.count <= 0:
+                    return
+
+
+@pytest.fixture(autouse=True)
+def requests_finish_before_the_database_is_emptied():
+    """A request still running on the live server (a debounced reading-progress post, say)
+    when the test ends would hold the database while pytest-django empties it, and the next
+    test would start on the last one's rows. Teardown waits for the server to go quiet: this
+    fixture is set up before the test's browser contexts, so it is torn down after they
+    close, and before the database is emptied."""
+    in_flight = RequestsInFlight()
+    request_started.connect(in_flight.started, weak=False)
+    request_finished.connect(in_flight.finished, weak=False)
+    yield
+    try:
+        in_flight.wait_until_idle()
+    finally:
+        request_started.disconnect(in_flight.started)
+        request_finished.disconnect(in_flight.finished)
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench.corpora import corpora_dir
 from bench.stack import Process, Stack, http_status, wait_for_server
 
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "30"))
@@ -97,12 +98,37 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-def read_runs(base: str, seeded: dict) -> dict[str, Run]:
+def real_article_text(folder: Path) -> Path | None:
+    """A real news article's plain text from the shared corpora, written to `folder` for the
+    seed (never into the repository): of the articles of 1,500 words or more, the one with the
+    most quotations, so the quote finder and the claims layer have real work. None when the
+    corpora are not on this machine."""
+    truth = corpora_dir() / "article-extraction" / "ground-truth.json"
+    if not truth.exists():
+        return None
+    bodies = [entry["articleBody"] for entry in json.loads(truth.read_text()).values()]
+    long_enough = [body for body in bodies if len(body.split()) >= 1_500]
+    if not long_enough:
+        return None
+    chosen = max(long_enough, key=lambda body: (body.count("\u201c"), len(body)))
+    path = folder / "real-article.txt"
+    path.write_text(chosen, encoding="utf-8")
+    return path
+
+
+def read_runs(base: str, seeded: dict, real: dict | None) -> dict[str, Run]:
     note = seeded["public_note"]
     pages = {
         "trivial Django response (ceiling)": "/healthz",
         "bare article": seeded["bare"]["url"],
         f"article with {NOTES:,} public notes": seeded["annotated"]["url"],
+    }
+    if real:
+        pages |= {
+            "real article (corpora), bare": real["bare"]["url"],
+            f"real article with {NOTES:,} notes": real["annotated"]["url"],
+        }
+    pages |= {
         "library": "/",
         "permalink": f"/a/{note}/",
         "card image": f"/a/{note}/card.png",
@@ -189,6 +215,11 @@ def main() -> int:
         seeded = stack.seed(
             env, "--readers", str(READERS), "--rateable", "0", "--notes", str(NOTES)
         )
+        real_text = real_article_text(stack.folder)
+        real = real_text and stack.seed(
+            env, "--readers", "0", "--rateable", "0", "--notes", str(NOTES),
+            "--body-file", str(real_text),
+        )  # fmt: skip
         app = stack.gunicorn(env, workers=WORKERS, name="app-postgres")
         worker = stack.worker(env)
         base = f"http://127.0.0.1:{app.port}"
@@ -197,7 +228,7 @@ def main() -> int:
             f" {CONNECTIONS} connections, {SECONDS} s a line; our own data (bench/seed.py).",
             file=sys.stderr,
         )
-        reads = read_runs(base, seeded)
+        reads = read_runs(base, seeded, real)
 
         def postgres_count(sql: str, params: list) -> int:
             import psycopg
@@ -215,8 +246,14 @@ def main() -> int:
     print()
     print(
         f"make loadtest: gunicorn {WORKERS} sync workers, wrk {THREADS} threads x {CONNECTIONS}"
-        f" connections, {SECONDS} s per line, loopback; our own data (bench/seed.py):"
-        f" a 3,000-word article bare and with {NOTES:,} overlapping public notes."
+        f" connections, {SECONDS} s per line, loopback. The long read is a 3,000-word text of"
+        f" ours (bench/seed.py), bare and with {NOTES:,} overlapping public notes"
+        + (
+            "; the real article is the corpora's longest quote-heavy news article"
+            f" ({len(real_text.read_text().split()):,} words), the same two ways."
+            if real
+            else "; the corpora are not here, so no real article was measured."
+        )
     )
     print_table(rows)
     for label, mix in (("PostgreSQL", pg_mix), ("SQLite", sqlite_mix)):
@@ -260,18 +297,22 @@ def sqlite_write_mix(stack: Stack) -> WriteMix:
 
 def build_rows(reads: dict[str, Run], pg_mix, sqlite_mix) -> list[tuple[str, Run, str, bool]]:
     names = list(reads)
-    ceiling, bare = reads[names[0]], reads[names[1]]
-    cached = {names[1], names[2], "permalink", "card image"}
+    ceiling = reads[names[0]]
+    # Each bare article, and the same text with the notes (the line after it).
+    bare_lines = [name for name in names if "bare" in name]
+    annotated = {names[names.index(bare) + 1]: bare for bare in bare_lines}
+    cached = {*bare_lines, *annotated, "permalink", "card image"}
     rows = []
     for name, run in reads.items():
         targets, ok = ["0 errors"], run.errors == 0
-        if name == names[1]:
+        if name in bare_lines:
             share = run.rps / ceiling.rps if ceiling.rps else 0
             targets.append(f">= 50% of ceiling: {share:.0%}")
             ok = ok and share >= 0.5
-        if name == names[2]:
+        if name in annotated:
+            bare = reads[annotated[name]]
             share = run.rps / bare.rps if bare.rps else 0
-            targets.append(f">= 50% of bare article: {share:.0%}")
+            targets.append(f">= 50% of its bare article: {share:.0%}")
             ok = ok and share >= 0.5
         if name in cached:
             targets.append("p99 < 100 ms")

@@ -19,6 +19,7 @@ import os
 import random
 import secrets
 import string
+from pathlib import Path
 
 ARTICLE_BODY = """\
 The river authority said on Thursday that the new weir at Halden Mill had cut peak flows \
@@ -118,7 +119,13 @@ def add_public_notes(article, authors, count: int, rng: random.Random) -> None:
 
 
 def seed(
-    *, readers: int, rateable: int, notes: int, sources: list[str], passwords: int = 0
+    *,
+    readers: int,
+    rateable: int,
+    notes: int,
+    sources: list[str],
+    passwords: int = 0,
+    body_file: str = "",
 ) -> dict:
     from newsapp.annotations.models import Kind, Visibility
     from newsapp.annotations.services import annotation_create
@@ -179,11 +186,16 @@ def seed(
         "sourced": [weir_article(f"Weir story from {url}", url)[0] for url in sources],
     }
     if notes:
-        # Two articles with the same long text: one bare, one with `notes` public notes.
-        body = long_body(3_000, rng)
+        # Two articles with the same long text: one bare, one with `notes` public notes. The
+        # text is ours, or a real article's plain text read from `body_file` (never stored in
+        # the repository: the load run reads it from the shared corpora).
+        if body_file:
+            body, body_format = Path(body_file).read_text(encoding="utf-8"), "text"
+        else:
+            body, body_format = long_body(3_000, rng), "markdown"
         for key, count in (("bare", 0), ("annotated", notes)):
             long_read = article_import(
-                title=f"A long read, {key} ({run})", body=body, body_format="markdown"
+                title=f"A long read, {key} ({run})", body=body, body_format=body_format
             )
             add_public_notes(long_read, [author], count, rng)
             result[key] = {"slug": long_read.slug, "url": long_read.get_absolute_url()}
@@ -201,6 +213,9 @@ def main() -> None:
     parser.add_argument(
         "--passwords", type=int, default=0, help="give the first N readers (and the author) one"
     )
+    parser.add_argument(
+        "--body-file", default="", help="the long read's plain text (default: generated words)"
+    )
     arguments = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsapp.settings")
     import django
@@ -214,6 +229,7 @@ def main() -> None:
                 notes=arguments.notes,
                 sources=arguments.source_url,
                 passwords=arguments.passwords,
+                body_file=arguments.body_file,
             )
         )
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from newsapp import ratelimit
 from newsapp.articles.models import Article
 from newsapp.ratelimit import RateLimited
+from newsapp.reader import cache as reader_cache
 from newsapp.reader.page import ReaderPage, reader_context
 from newsapp.text.occurrences import MAX_OCCURRENCES
 from newsapp.web import add_service_errors, refusal, render_htmx, safe_next
@@ -342,8 +343,16 @@ def permalink(request, public_id: str):
             "article": annotation.article,
         }
         return render_htmx(request, "annotations/_fragments.html#note_card", context)
-    context = reader_context(request, annotation.article, target=annotation)
-    return render_htmx(request, "reader/page.html", context)
+
+    def page():
+        context = reader_context(request, annotation.article, target=annotation)
+        return render_htmx(request, "reader/page.html", context)
+
+    if not reader_cache.shareable(request):
+        return page()
+    # Who may see the note was asked above, for this request; the page is shared from here.
+    key = reader_cache.page_key(annotation.article, variant=f"at:{annotation.public_id}")
+    return reader_cache.shared_page(request, key, page)
 
 
 @login_required

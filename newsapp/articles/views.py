@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
+from newsapp.reader import cache as reader_cache
 from newsapp.reader import layers
 from newsapp.reader.page import reader_context
 from newsapp.web import add_service_errors, refusal, render_htmx
@@ -87,8 +88,19 @@ def library(request):
 
 @require_GET
 def article_detail(request, slug: str):
-    """The reader page; for HTMX (a filter, a change elsewhere), what changed on it."""
-    article = get_object_or_404(Article, slug=slug)
+    """The reader page; for HTMX (a filter, a change elsewhere), what changed on it. Signed-out
+    visitors share one rendering a minute (`reader.cache.shared_page`)."""
+    if not reader_cache.shareable(request):
+        return reader_page(request, get_object_or_404(Article, slug=slug))
+    state = get_object_or_404(Article.objects.only(*reader_cache.STATE_FIELDS), slug=slug)
+    return reader_cache.shared_page(
+        request,
+        reader_cache.page_key(state, variant="page"),
+        lambda: reader_page(request, get_object_or_404(Article, pk=state.pk)),
+    )
+
+
+def reader_page(request, article: Article):
     return render_htmx(
         request, "reader/page.html", reader_context(request, article), partial="changed"
     )

@@ -1,7 +1,9 @@
 -- wrk script for bench/loadtest.py: GETs one path, or (WRITERS set) mixes in annotation POSTs
 -- by signed-in readers; counts answers by status and prints one JSON line at the end.
 --
--- Environment: LOAD_PATH (the page to read), and for the write mix WRITE_SHARE (0..1),
+-- Every request asks for gzip, as browsers do. Environment: LOAD_PATH (the page to read),
+-- READ_COOKIE (a signed-in reader's cookies for the reads, if set), and for the write mix
+-- WRITE_SHARE (0..1),
 -- WRITE_PATH, WRITERS ("session:csrf,session:csrf,..."), EXACTS (quotes separated by "|").
 -- A reader writes at most once per WRITE_GAP seconds (Gloss limits a reader to 60 notes a
 -- minute): when the chosen reader wrote too recently the request is a read instead. The
@@ -32,6 +34,8 @@ end
 
 function init(args)
   read_path = os.getenv("LOAD_PATH") or "/"
+  read_headers = {["Accept-Encoding"] = "gzip"}
+  if os.getenv("READ_COOKIE") then read_headers["Cookie"] = os.getenv("READ_COOKIE") end
   write_share = tonumber(os.getenv("WRITE_SHARE") or "0")
   write_path = os.getenv("WRITE_PATH")
   write_gap = tonumber(os.getenv("WRITE_GAP") or "2")
@@ -66,12 +70,13 @@ function request()
         .. "&note=" .. urlencode("Load note " .. thread_id .. "-" .. counter)
       return wrk.format("POST", write_path, {
         ["Content-Type"] = "application/x-www-form-urlencoded",
+        ["Accept-Encoding"] = "gzip",
         ["Cookie"] = "sessionid=" .. writer.session .. "; csrftoken=" .. writer.csrf,
         ["X-CSRFToken"] = writer.csrf,
       }, body)
     end
   end
-  return wrk.format("GET", read_path)
+  return wrk.format("GET", read_path, read_headers)
 end
 
 function response(status, headers, body)

@@ -328,6 +328,7 @@ def explain() -> None:
 
 
 def main() -> None:
+    os.environ.setdefault("REQUEST_LOG", "false")  # a log line per timed request, not figures
     setup_django()
     from django.contrib.auth import get_user_model
     from django.db import connection

@@ -38,7 +38,7 @@ function init(args)
   if os.getenv("READ_COOKIE") then read_headers["Cookie"] = os.getenv("READ_COOKIE") end
   write_share = tonumber(os.getenv("WRITE_SHARE") or "0")
   write_path = os.getenv("WRITE_PATH")
-  write_gap = tonumber(os.getenv("WRITE_GAP") or "2")
+  write_gap = tonumber(os.getenv("WRITE_GAP") or "1")
   exacts = split(os.getenv("EXACTS"), "|")
   writers, last_write = {}, {}
   local all = split(os.getenv("WRITERS"), ",")

@@ -3,10 +3,11 @@
 Every stored quote keeps its distinct content words (`QuoteWord`: words of four letters or
 more that are not among the commonest), so a new article's quotes find their candidates with
 one indexed lookup each instead of reading every stored quote of a similar length (3.1 s per
-import at 100,000 quotes). Candidates then pass the same tests as before, in order of cost:
-similar lengths (quotes this different in length cannot reach SAME_QUOTE_THRESHOLD), enough
-words in common (the same quotation, even reworded, keeps most of its words; the bound is
-loose so spelling variants still pass), and `quote_similarity`.
+import at 100,000 quotes). The lookup keeps the MAX_CANDIDATES quotes of a similar length
+(quotes this different in length cannot reach SAME_QUOTE_THRESHOLD) that share the most
+words; they then pass the same tests as before, in order of cost: enough words in common
+(the same quotation, even reworded, keeps most of its words; the bound is loose so spelling
+variants still pass), and `quote_similarity`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ LINK_SHARED_WORDS = 0.4  # of the shorter quote's distinct words
 # A candidate shares at least this share of a quote's indexed words (looser than
 # LINK_SHARED_WORDS, which counts every word and is checked after).
 INDEX_SHARED_WORDS = 0.25
+# The candidates a quote is compared with: those of a compatible length sharing the most
+# indexed words. The same quotation, even reworded, keeps most of its words and ranks first;
+# the cap keeps an import's work bounded when common words are in many stored quotes.
+MAX_CANDIDATES = 100
 MIN_INDEXED_LETTERS = 4
 COMMON_WORDS = frozenset(
     "that with this from have were they their them there been would which about what when "
@@ -105,18 +110,19 @@ def _same_quotation(quote: Quote, article) -> list[tuple[int, int]]:
         return []
     length = quote.normalized_length
     candidate_ids = (
-        QuoteWord.objects.filter(word__in=indexed)
+        QuoteWord.objects.filter(
+            word__in=indexed,
+            quote__normalized_length__gte=int(length * LINK_LENGTH_RATIO),
+            quote__normalized_length__lte=int(length / LINK_LENGTH_RATIO) + 1,
+        )
         .exclude(quote__article=article)
         .values("quote")
         .annotate(shared=Count("pk"))
         .filter(shared__gte=max(1, ceil(INDEX_SHARED_WORDS * len(indexed))))
-        .values("quote")
+        .order_by("-shared", "quote")
+        .values("quote")[:MAX_CANDIDATES]
     )
-    rows = Quote.objects.filter(
-        pk__in=candidate_ids,
-        normalized_length__gte=int(length * LINK_LENGTH_RATIO),
-        normalized_length__lte=int(length / LINK_LENGTH_RATIO) + 1,
-    ).values_list("id", "article_id", "normalized")
+    rows = Quote.objects.filter(pk__in=candidate_ids).values_list("id", "article_id", "normalized")
     words = frozenset(quote.normalized.split())
     same = []
     for other_id, other_article, other_text in rows:

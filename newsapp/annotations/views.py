@@ -12,6 +12,7 @@ from newsapp import ratelimit
 from newsapp.articles.models import Article
 from newsapp.ratelimit import RateLimited
 from newsapp.reader import cache as reader_cache
+from newsapp.reader import shared
 from newsapp.reader.page import ReaderPage, reader_context
 from newsapp.text.occurrences import MAX_OCCURRENCES
 from newsapp.web import add_service_errors, refusal, render_htmx, safe_next
@@ -348,11 +349,11 @@ def permalink(request, public_id: str):
         context = reader_context(request, annotation.article, target=annotation)
         return render_htmx(request, "reader/page.html", context)
 
-    if not reader_cache.shareable(request):
+    if not shared.shareable(request):
         return page()
     # Who may see the note was asked above, for this request; the page is shared from here.
     key = reader_cache.page_key(annotation.article, variant=f"at:{annotation.public_id}")
-    return reader_cache.shared_page(request, key, page)
+    return shared.shared_page(request, key, page)
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from newsapp.reader import cache as reader_cache
-from newsapp.reader import layers
+from newsapp.reader import layers, shared
 from newsapp.reader.page import reader_context
 from newsapp.web import add_service_errors, refusal, render_htmx
 
@@ -90,10 +90,10 @@ def library(request):
 def article_detail(request, slug: str):
     """The reader page; for HTMX (a filter, a change elsewhere), what changed on it. Signed-out
     visitors share one rendering a minute (`reader.cache.shared_page`)."""
-    if not reader_cache.shareable(request):
+    if not shared.shareable(request):
         return reader_page(request, get_object_or_404(Article, slug=slug))
     state = get_object_or_404(Article.objects.only(*reader_cache.STATE_FIELDS), slug=slug)
-    return reader_cache.shared_page(
+    return shared.shared_page(
         request,
         reader_cache.page_key(state, variant="page"),
         lambda: reader_page(request, get_object_or_404(Article, pk=state.pk)),

@@ -10,27 +10,15 @@ carry forms with that secret; a private note can never reach another reader thro
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-
-from .layers import active_layers
 
 CACHE_SECONDS = 10 * 60
 ANONYMOUS = "anonymous"
-# A whole page shared by signed-out visitors lives a minute: the article's own changes reach
-# it at once through the key, what it shows of elsewhere (other articles quoting the same
-# words, say) within the minute.
-SHARED_PAGE_SECONDS = 60
-# Where a page carries its CSRF token: the forms' hidden field and htmx's request headers.
-CSRF_SLOTS = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[A-Za-z0-9]{64}')
 
 
 # What `page_key` reads of an article (a view may load only these to find a cached page).
@@ -79,36 +67,3 @@ def rendered_for_viewer(
     if not viewer:
         return render_to_string(template, context(), request=request)
     return cached(f"{key}:{viewer}", lambda: render_to_string(template, context(), request=request))
-
-
-def shareable(request) -> bool:
-    """Whether this request sees what every signed-out visitor sees: a plain GET of the page
-    (no query, not HTMX) from a browser with no session and no pending messages."""
-    return (
-        request.method == "GET"
-        and not request.GET
-        and not getattr(request, "htmx", False)
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and CookieStorage.cookie_name not in request.COOKIES
-    )
-
-
-def shared_page(request, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """The page for a `shareable` request: rendered once a minute per `key` (and host), then
-    served with this visitor's own CSRF token put where the page carries one (a token is
-    masked per response, and must match this visitor's cookie)."""
-    layers = ",".join(layer.name for layer in active_layers())
-    full_key = f"{key}:shared-page:{layers}:{request.scheme}:{request.get_host()}"
-    stored = cache.get(full_key)
-    if stored is None:
-        response = render()
-        shareable_answer = response.status_code == 200 and not response.streaming
-        if shareable_answer and not response.cookies and b"\0" not in response.content:
-            # The page cut where its tokens go (kept: what precedes each token, and the end),
-            # so that serving it is a join, not a search through the page.
-            pieces = CSRF_SLOTS.sub(lambda slot: slot.group(1) + "\0", response.content.decode())
-            page = {"pieces": pieces.encode().split(b"\0"), "headers": dict(response.items())}
-            cache.set(full_key, page, SHARED_PAGE_SECONDS)
-        return response
-    token = get_token(request).encode()  # also sets this visitor's CSRF cookie, as a render would
-    return HttpResponse(token.join(stored["pieces"]), headers=stored["headers"])

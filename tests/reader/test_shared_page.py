@@ -97,3 +97,22 @@ def test_a_shared_link_made_private_is_404_even_with_its_page_cached(article):
         tags=[], sources=[],
     )  # fmt: skip
     assert Client().get(note.get_absolute_url()).status_code == 404
+
+
+def test_a_visitor_who_accepts_gzip_gets_the_same_page_compressed_with_their_token(article):
+    import gzip
+
+    make_annotation(article=article, author=make_user("maria"), note="The port agrees.")
+    plain = Client().get(article.get_absolute_url()).content.decode()  # renders it
+    visitor = Client(enforce_csrf_checks=True, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    response = visitor.get(article.get_absolute_url())
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    page = gzip.decompress(response.content).decode()
+    assert "The port agrees." in page
+    assert TOKEN.sub("", page) == TOKEN.sub("", plain)
+    token = TOKEN.search(page).group(1)
+    sign_in = visitor.post(
+        "/accounts/login/", {"username": "nobody", "password": "wrong"}, HTTP_X_CSRFTOKEN=token
+    )
+    assert sign_in.status_code == 200  # the form again: the token is this visitor's

@@ -19,9 +19,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then, so a slow leak can never grow for weeks.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# Recycle workers now and then, so a slow leak can never grow for weeks. Not too often: a new
+# worker spends a second or two loading Django before it serves, and at 2,000 requests a
+# busy worker was recycled every few seconds, which showed as seconds-long 99th percentiles.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = 2000
 # The app writes one JSON line per request (newsapp.ops.logging); gunicorn logs only errors.
 accesslog = None
 errorlog = "-"

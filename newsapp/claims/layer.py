@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.utils.functional import SimpleLazyObject
 
 from newsapp.annotations.layer import shown
+from newsapp.articles.models import Article
 from newsapp.reader import cache
 from newsapp.reader.layers import Layer
 from newsapp.reader.marks import CONTEXT, NOTE, QUOTE, Mark
@@ -42,14 +43,14 @@ class ClaimsLayer(Layer):
     def describe(self, outcome) -> str:
         return f"Quotes: {outcome.describe()}"
 
-    def article_changed(self, *, article) -> None:
-        """Context follows the quote: articles carrying one of this article's quotes show its
-        context notes (and count them), so their pages change too (one UPDATE)."""
-        quoting = Quote.same_quotes.through.objects.filter(from_quote__article=article).values(
-            "to_quote__article_id"
-        )
-        type(article).objects.filter(pk__in=quoting).exclude(pk=article.pk).update(
-            annotations_changed_at=article.annotations_changed_at
+    def articles_changed(self, *, article_ids, stamp) -> None:
+        """Context follows the quote: articles carrying one of these articles' quotes show
+        their context notes (and count them), so their pages change too (one UPDATE)."""
+        quoting = Quote.same_quotes.through.objects.filter(
+            from_quote__article__in=article_ids
+        ).values("to_quote__article_id")
+        Article.objects.filter(pk__in=quoting).exclude(pk__in=article_ids).update(
+            annotations_changed_at=stamp
         )
 
     def marks(self, page, earlier):

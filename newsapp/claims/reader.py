@@ -140,7 +140,7 @@ def reader_claims(article) -> ReaderClaims:
     """The Quotes panel, the context box and the JSON-LD's data, the same for every viewer.
 
     Cached with the article's stamp, which also changes when a note changes in an article
-    that carries one of the same quotes (`ClaimsLayer.article_changed`), since context follows
+    that carries one of the same quotes (`ClaimsLayer.articles_changed`), since context follows
     the quote."""
     quotes, context = cache.cached(
         cache.page_key(article, variant="claims"), lambda: _claims_and_context(article)

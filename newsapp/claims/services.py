@@ -101,8 +101,7 @@ def quotes_refresh(*, article) -> QuotesRefreshResult:
         changed = before != after or old_links[1] != new_links[1]
         if changed:
             article.mark_annotations_changed()
-        for other in type(article).objects.filter(pk__in=old_links[0] ^ new_links[0]):
-            other.mark_annotations_changed()
+        type(article).objects.filter(pk__in=old_links[0] ^ new_links[0]).mark_annotations_changed()
     return QuotesRefreshResult(
         found=len(found),
         kept=len(pairs),

@@ -106,9 +106,10 @@ class Layer:
         reader's private notes, so it is never shown to readers."""
         return ""
 
-    def article_changed(self, *, article) -> None:
-        """Something a layer shows on `article` changed (`Article.mark_annotations_changed`):
-        stamp other articles whose pages show it too (context follows a quote)."""
+    def articles_changed(self, *, article_ids: list[int], stamp) -> None:
+        """Something layers show on these articles changed (`Article.mark_annotations_changed`,
+        which stamped them with `stamp`): stamp other articles whose pages show it too
+        (context follows a quote)."""
 
     def revision_summary(self, stored: dict, user) -> str:
         """One sentence for the reader's revision notice from what `stored` kept: only what
@@ -204,9 +205,9 @@ def revision_summary(stored: dict, user) -> str:
     return " ".join(sentence for sentence in sentences if sentence)
 
 
-def article_changed(*, article) -> None:
+def articles_changed(*, article_ids: list[int], stamp) -> None:
     for layer in active_layers():
-        layer.article_changed(article=article)
+        layer.articles_changed(article_ids=article_ids, stamp=stamp)
 
 
 def follow_change(change: Change) -> None:

@@ -99,6 +99,26 @@ def test_linking_marks_the_other_article_changed_and_unlinking_removes_both_side
     assert Quote.same_quotes.through.objects.count() == 0
 
 
+def test_an_import_linked_to_many_articles_costs_the_queries_of_one():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def import_linked_to(count: int) -> int:
+        for number in range(count):
+            make_quoted_article(title=f"Talks {count}-{number}")
+        with CaptureQueriesContext(connection) as queries:
+            latest = make_quoted_article(title=f"Talks {count}, latest")
+        linked = {q.article_id for quote in latest.quotes.all() for q in quote.same_quotes.all()}
+        assert len(linked) >= count  # linked to every earlier article of this round
+        return len(queries.captured_queries)
+
+    assert import_linked_to(2) == import_linked_to(8)
+    marked = make_quoted_article(title="Talks, stamped")
+    others = Quote.same_quotes.through.objects.filter(from_quote__article=marked)
+    for other in {link.to_quote.article for link in others}:
+        assert other.annotations_changed_at >= marked.created_at
+
+
 def test_short_common_phrases_are_not_linked_across_articles():
     first = make_quoted_article(title="One", body="The bank said it would “act decisively”.")
     second = make_quoted_article(title="Two", body="The council promised to “act decisively”.")

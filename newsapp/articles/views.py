@@ -89,7 +89,7 @@ def library(request):
 @require_GET
 def article_detail(request, slug: str):
     """The reader page; for HTMX (a filter, a change elsewhere), what changed on it. Signed-out
-    visitors share one rendering a minute (`reader.cache.shared_page`)."""
+    visitors share one rendering a minute (`reader.shared`)."""
     if not shared.shareable(request):
         return reader_page(request, get_object_or_404(Article, slug=slug))
     state = get_object_or_404(Article.objects.only(*reader_cache.STATE_FIELDS), slug=slug)

@@ -78,9 +78,10 @@ MIDDLEWARE = [
     "newsapp.api.cors.ApiCorsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages are compressed (an annotated article is mostly repeated markup). CSRF tokens in
-    # pages are masked per response, which is Django's defence against BREACH.
-    "django.middleware.gzip.GZipMiddleware",
+    # Pages are compressed (an annotated article is mostly repeated markup), images are not
+    # (they are compressed already). CSRF tokens in pages are masked per response, which is
+    # Django's defence against BREACH.
+    "newsapp.web.TextCompression",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -161,3 +162,17 @@ def refuse_nul_characters(get_response):
 
 def _query(request):
     return ((key, value) for key, values in request.GET.lists() for value in values)
+
+
+# Answers whose bytes are compressed already: gzip would spend a few milliseconds a request
+# on each (a share card's PNG) to save nothing.
+COMPRESSED_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "font/woff2")
+
+
+class TextCompression(GZipMiddleware):
+    """Django's gzip for every answer but those already compressed."""
+
+    def process_response(self, request, response):
+        if response.get("Content-Type", "").startswith(COMPRESSED_TYPES):
+            return response
+        return super().process_response(request, response)

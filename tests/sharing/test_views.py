@@ -227,6 +227,17 @@ def test_share_controls_add_no_queries_per_card(client, article, author):
 # --- the share card PNG ------------------------------------------------------------------------
 
 
+def test_the_card_goes_out_as_it_is_while_pages_are_gzipped(client, article, author):
+    annotation = annotate(article, author, "public", exact=TRICKY_QUOTE)
+    card = client.get(
+        reverse("sharing:card", args=[annotation.public_id]), HTTP_ACCEPT_ENCODING="gzip"
+    )
+    assert card["Content-Type"] == "image/png"
+    assert not card.has_header("Content-Encoding")  # a PNG is compressed already
+    page = client.get(annotation.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    assert page["Content-Encoding"] == "gzip"
+
+
 def test_card_is_a_1200_by_630_png_with_content(client, article, author):
     annotation = annotate(article, author, "public", exact=TRICKY_QUOTE)
     response = client.get(reverse("sharing:card", args=[annotation.public_id]))

@@ -25,7 +25,8 @@ STANCE_LABELS = {"supports": "supports", "disputes": "disputes", "background": "
 # Backslash escapes for what every dialect can escape; numeric entities for the rest (Python
 # Markdown has no backslash escape for "<", "|", "~" or "=").
 _BACKSLASHED = re.compile(r"([\\`*_\[\]])")
-_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+# A named entity needs its ";"; Python Markdown reads "&#1" as a character reference without one.
+_ENTITY_LIKE = re.compile(r"&(?=#|\w+;)")
 _ENTITIES = {"<": "&lt;", "|": "&#124;", "~": "&#126;"}
 _LINE_START_MARKERS = re.compile(r"^(\s*)([#>+-])")
 _SETEXT_MARKER = re.compile(r"^(\s*)=")

@@ -24,9 +24,7 @@ class ArticleQuerySet(models.QuerySet):
         queries (an import can link its quotes to a hundred other articles)."""
         ids = list(self.values_list("pk", flat=True))
         if ids:
-            stamp = timezone.now()
-            Article.objects.filter(pk__in=ids).update(annotations_changed_at=stamp)
-            layers.articles_changed(article_ids=ids, stamp=stamp)
+            stamp_changed(ids)
 
     def search(self, query: str) -> ArticleQuerySet:
         """These articles that match a reader's search, best first; raises ValidationError
@@ -155,11 +153,7 @@ class Article(models.Model):
         """Stamp a change to anything a reader layer shows on this article (notes, quotes,
         ratings): the reader's cache key (`reader.cache`) changes with it, here and on the
         pages that show this article's notes too (`Layer.articles_changed`)."""
-        self.annotations_changed_at = timezone.now()
-        Article.objects.filter(pk=self.pk).update(
-            annotations_changed_at=self.annotations_changed_at
-        )
-        layers.articles_changed(article_ids=[self.pk], stamp=self.annotations_changed_at)
+        self.annotations_changed_at = stamp_changed([self.pk])
 
 
 class RevisionOrigin(models.TextChoices):
@@ -403,3 +397,12 @@ class Job(models.Model):
             self.status == JobStatus.QUEUED
             and timezone.now() - self.created_at > self.WAITING_WARNING_AFTER
         )
+
+
+def stamp_changed(ids: list[int]):
+    """Stamp these articles changed now (one UPDATE), let the layers stamp the articles that
+    show them, and return the stamp."""
+    stamp = timezone.now()
+    Article.objects.filter(pk__in=ids).update(annotations_changed_at=stamp)
+    layers.articles_changed(article_ids=ids, stamp=stamp)
+    return stamp

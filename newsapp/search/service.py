@@ -121,16 +121,21 @@ class IdIn(Lookup):
         return f"{column} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(ids)]
 
 
+def parsed(text: str) -> SearchQuery:
+    """`text` read as a search; ValidationError (with the reader's reason) if it cannot run."""
+    try:
+        return parse(text)
+    except QueryError as error:
+        raise ValidationError(str(error)) from error
+
+
 def search_articles(articles, text: str):
     """The library's search: `articles` (a queryset, already narrowed as the library wishes)
     that match `text`, best first among the newest WINDOW matches (`more_matches` on the
     result says whether more matched). Raises ValidationError with the reason for a search
     that cannot run (settings.GLOSS_ARTICLE_SEARCH names this function for the articles
     app)."""
-    try:
-        query = parse(text)
-    except QueryError as error:
-        raise ValidationError(str(error)) from error
+    query = parsed(text)
     if query.note_filters or query.speakers:
         raise ValidationError(
             "The library searches articles: use the search page for notes, tags and speakers."
@@ -153,10 +158,7 @@ def search_notes(notes, text: str):
     `notes` has. Only words, phrases, OR and -excluded words are read: the API has parameters
     of its own for authors, tags and kinds. Raises ValidationError with the reason for a
     search that cannot run."""
-    try:
-        query = parse(text)
-    except QueryError as error:
-        raise ValidationError(str(error)) from error
+    query = parsed(text)
     filters = query.note_filters or query.speakers or query.sources or query.after or query.before
     if filters:
         raise ValidationError(

@@ -172,8 +172,12 @@
     });
 
     resume();
-    // Scrolling caused by resuming is not the reader's progress.
-    setTimeout(function () { ready = true; }, 400);
+    // Scrolling caused by resuming is not the reader's progress. From here on the page reports
+    // where the reader is, and says so on the form (what the browser tests wait for).
+    setTimeout(function () {
+      ready = true;
+      form.dataset.listening = "";
+    }, 400);
 
     document.addEventListener("keydown", function (event) {
       if (typing(event)) return;

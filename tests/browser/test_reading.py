@@ -76,9 +76,9 @@ def test_reading_list_resume_and_hearing_about_new_context(
 
     # She reads half of it; the page reports her place as she scrolls.
     page.get_by_role("link", name="Harbour board meets").click()
-    expect(page.locator("[data-article-body]")).to_be_visible()
-    page.locator("[data-article-body] p").nth(15).scroll_into_view_if_needed()
+    expect(page.locator("[data-reading-progress][data-listening]")).to_be_attached()
     with page.expect_response(re.compile(r"/reading/.+/progress/")) as reported:
+        page.locator("[data-article-body] p").nth(15).scroll_into_view_if_needed()
         page.mouse.wheel(0, 200)
     assert reported.value.status == 204
     scrolled = page.evaluate("window.scrollY")

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from newsapp.claims import linking
 from newsapp.claims.linking import indexed_words
 from newsapp.claims.models import Quote, QuoteWord
 from newsapp.claims.services import quotes_refresh
@@ -67,3 +68,19 @@ def test_linking_costs_the_same_queries_whatever_is_stored():
         make_quoted_article(title=f"Harbour {seed}", body=quoted_body(seed))
     second = make_article(title="Measured again", body=quoted_body(1001))
     assert refresh_queries(second) == few
+
+
+def test_a_copy_is_found_through_its_rarer_words_when_common_ones_are_crowded(monkeypatch):
+    """Each word's index entries are read newest first, up to a bound: newer quotes that share
+    a quotation's common words do not hide an older copy that shares its rarer ones."""
+    monkeypatch.setattr(linking, "POSTINGS_PER_WORD", 3)
+    make_quoted_article(title="Markets", body=MARKETS)
+    for number in range(5):
+        make_quoted_article(
+            title=f"Crowd {number}",
+            body=f"“Everyone in the room knows where the line runs, chapter {number},” "
+            "said councillor Ines Varga.",
+        )
+    talks = make_quoted_article(title="Talks", body=TALKS)
+    okafor = Quote.objects.get(article=talks, speaker__name="Adaeze Okafor")
+    assert list(okafor.same_quotes.values_list("article__title", flat=True)) == ["Markets"]

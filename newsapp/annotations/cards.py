@@ -96,6 +96,7 @@ def annotation_for_permalink(public_id: str, user) -> Annotation | None:
     return (
         Annotation.objects.visible_to(user, via_link=True)
         .select_related("article", "author", "group")
+        .defer("article__body_html", "article__body_text")
         .filter(public_id=public_id)
         .first()
     )

@@ -346,6 +346,8 @@ def permalink(request, public_id: str):
         return render_htmx(request, "annotations/_fragments.html#note_card", context)
 
     def page():
+        # The text was left out of the lookup above: a shared page that is cached needs none.
+        annotation.article.refresh_from_db(fields=["body_html", "body_text"])
         context = reader_context(request, annotation.article, target=annotation)
         return render_htmx(request, "reader/page.html", context)
 

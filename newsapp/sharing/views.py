@@ -57,6 +57,7 @@ def shared_annotation(request, public_id: str) -> Annotation:
         Annotation.objects.visible_to(request.user, via_link=True)
         .filter(public_id=public_id, parent__isnull=True)
         .select_related("article", "author", "group")
+        .defer("article__body_html", "article__body_text")
         .first()
     )
     if annotation is None:

@@ -212,7 +212,13 @@ class Annotation(models.Model):
         ]
         indexes = [
             models.Index(fields=["article", "visibility", "deleted_at"]),
-            models.Index(fields=["author", "-created_at"]),
+            # A reader's live notes, newest first (My notes, profiles): also counts them and
+            # lists their ids without reading the table.
+            models.Index(
+                fields=["author", "-created_at", "-id"],
+                condition=Q(deleted_at__isnull=True),
+                name="annotation_live_by_author",
+            ),
             models.Index(fields=["group", "-created_at"]),
             # The moderation queue reads the few notes that are not simply shown.
             models.Index(

@@ -13,6 +13,8 @@ from newsapp.annotations.models import Annotation, Visibility
 from newsapp.annotations.scoring import ORDERING_EXPLANATION
 from newsapp.articles.models import Article
 from newsapp.ratelimit import RateLimited
+from newsapp.reader import cache as reader_cache
+from newsapp.reader import shared
 from newsapp.web import refusal, render_htmx, safe_next
 
 from . import ratings, services
@@ -54,7 +56,19 @@ def speaker_detail(request, slug: str):
 
 @require_GET
 def article_claims(request, slug: str):
-    article = get_object_or_404(Article, slug=slug)
+    """The article's claims with their context notes. Signed-out visitors share one rendering
+    a minute, until the article's notes change (`reader.shared`)."""
+    if not shared.shareable(request):
+        return claims_page(request, get_object_or_404(Article, slug=slug))
+    state = get_object_or_404(Article.objects.only(*reader_cache.STATE_FIELDS), slug=slug)
+    return shared.shared_page(
+        request,
+        reader_cache.page_key(state, variant="claims"),
+        lambda: claims_page(request, get_object_or_404(Article, pk=state.pk)),
+    )
+
+
+def claims_page(request, article: Article):
     groups = claim_groups(article, request.user)
     status = request.GET.get("status", "")
     shown = [group for group in groups if group.status == status] if status else groups

@@ -28,6 +28,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from newsapp.annotations.models import Annotation, Visibility
 from newsapp.articles.models import Article
+from newsapp.reader import cache as reader_cache
 from newsapp.text.fragments import text_fragment_url
 from newsapp.text.url_parts import url_host, web_url_parts
 from newsapp.web import add_service_errors
@@ -287,16 +288,23 @@ def as_json(document: dict) -> str:
 @require_GET
 def article_export(request, slug: str, fmt: str):
     """An article's annotations that the requester may see listed, as Markdown or JSON-LD."""
-    article = get_object_or_404(Article, slug=slug)
+    article = get_object_or_404(Article.objects.defer("body_html", "body_text"), slug=slug)
     base = site_root(request)
-    filename = f"{article.slug}-annotations.{fmt}"
-    if fmt == "md":
-        body = article_markdown(article, request.user, base_url=base)
-        return download(request, body, "text/markdown; charset=utf-8", filename)
-    document = article_jsonld(
-        article, request.user, base_url=base, id_url=request.build_absolute_uri(request.path)
-    )
-    return download(request, as_json(document), JSONLD_TYPE, filename)
+    id_url = request.build_absolute_uri(request.path)
+
+    def export() -> str:
+        if fmt == "md":
+            return article_markdown(article, request.user, base_url=base)
+        return as_json(article_jsonld(article, request.user, base_url=base, id_url=id_url))
+
+    if request.user.is_authenticated:
+        body = export()
+    else:
+        # Signed out, everyone gets the same file (the public notes), until the notes change.
+        key = reader_cache.page_key(article, variant=f"export:{id_url}")
+        body = reader_cache.cached(key, export)
+    content_type = "text/markdown; charset=utf-8" if fmt == "md" else JSONLD_TYPE
+    return download(request, body, content_type, f"{article.slug}-annotations.{fmt}")
 
 
 @login_required

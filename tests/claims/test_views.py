@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from newsapp.annotations.services import annotation_delete
@@ -21,6 +24,7 @@ from tests.factories import make_annotation, make_user
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+CSRF_TOKEN = re.compile(r"[A-Za-z0-9]{64}")
 
 
 @pytest.fixture
@@ -335,3 +339,22 @@ def test_speaker_page_counts_articles_not_quotes(client):
     make_quoted_article(title="Two quotes", body=body)
     html = client.get(reverse("claims:speaker", args=["ana-lima"])).content.decode()
     assert "2 quotes in 1 article," in html
+
+
+def test_signed_out_visitors_share_one_claims_page_that_a_new_claim_reaches_at_once(
+    article, django_assert_num_queries
+):
+    make_context_note(article=article, note="First reader.")
+    url = reverse("claims:article_claims", args=[article.slug])
+    first = Client().get(url).content.decode()
+    with django_assert_num_queries(1):  # the article's state, for the key
+        again = Client().get(url).content.decode()
+    assert CSRF_TOKEN.sub("", again) == CSRF_TOKEN.sub("", first)
+    assert "First reader." in again
+    make_context_note(article=article, exact=DISPLACED_CLAIM, note="A second claim.")
+    make_context_note(
+        article=article, exact="14 crossing points", visibility="private", note="Only mine."
+    )
+    html = Client().get(url).content.decode()
+    assert "A second claim." in html
+    assert "Only mine." not in html

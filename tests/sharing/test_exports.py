@@ -183,3 +183,25 @@ def test_a_readers_export_never_loads_article_bodies_and_its_queries_do_not_grow
     many = export_queries()
     assert len(many) == len(few)
     assert [sql for sql in many if "body_html" in sql or "body_text" in sql] == []
+
+
+@pytest.mark.parametrize("fmt", ["md", "jsonld"])
+def test_a_signed_out_export_is_kept_until_the_articles_notes_change(
+    article, author, fmt, client, django_assert_num_queries
+):
+    url = reverse("sharing:article_export", args=[article.slug, fmt])
+    make_annotation(article=article, author=author, exact="basins", note="First note.")
+    first = client.get(url)
+    with django_assert_num_queries(1):  # the article, for the key
+        again = client.get(url)
+    assert again.content == first.content
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    make_annotation(article=article, author=author, exact="basins", note="A second note.")
+    make_annotation(
+        article=article, author=author, exact="basins", visibility="private", note="Mine only."
+    )
+    public = client.get(url).content.decode()
+    assert "A second note." in public
+    assert "Mine only." not in public
+    client.force_login(author)
+    assert "Mine only." in client.get(url).content.decode()

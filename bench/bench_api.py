@@ -150,7 +150,6 @@ def main() -> int:
         )
     from bench.django_env import setup_django
 
-    os.environ.setdefault("REQUEST_LOG", "false")  # one log line per request drowns the table
     setup_django()
     from django.conf import settings
     from django.db import connection

@@ -260,11 +260,10 @@ def pages(users) -> dict[str, tuple[str, object]]:
 
     from newsapp.annotations.models import Annotation
     from newsapp.articles.models import Article
-    from newsapp.claims.models import Speaker
 
     heavy = Article.objects.get(slug="story-0")
     reader = users[0]
-    busy = Speaker.objects.order_by("pk").first()
+    busy = speaker_with_notes(heavy, reader)
     return {
         "library": ("/", None),
         "library, signed in": ("/", reader),
@@ -286,6 +285,30 @@ def pages(users) -> dict[str, tuple[str, object]]:
             None,
         ),
     }
+
+
+def speaker_with_notes(article, reader):
+    """The speaker of `article`'s first quote, with a public note on that quote: a speaker
+    page whose cards carry notes at every size (the queries that load them always run)."""
+    from newsapp.annotations.models import Annotation
+    from newsapp.claims.models import Quote
+    from newsapp.text.anchoring import selector_for
+
+    quote = Quote.objects.filter(article=article).order_by("start").first()
+    overlapping = Annotation.objects.filter(
+        article=article, visibility="public", start__lt=quote.end, end__gt=quote.start
+    )
+    if not overlapping.exists():
+        Annotation.objects.create(
+            article=article,
+            author=reader,
+            kind="claim",
+            note="Context on the quote.",
+            note_html="<p>Context on the quote.</p>",
+            visibility="public",
+            **selector_for(article.body_text, quote.start, quote.end),
+        )
+    return quote.shown_speaker
 
 
 def measure(label: str, users, rng) -> dict[str, tuple[float, int]]:
@@ -328,7 +351,6 @@ def explain() -> None:
 
 
 def main() -> None:
-    os.environ.setdefault("REQUEST_LOG", "false")  # a log line per timed request, not figures
     setup_django()
     from django.contrib.auth import get_user_model
     from django.db import connection

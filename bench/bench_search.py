@@ -175,7 +175,6 @@ def explain() -> None:
 def run_engine() -> dict:
     """Seed and measure the engine of this process's database; returns the figures."""
     os.environ.setdefault("CONN_MAX_AGE", "3600")  # one server process per measured run
-    os.environ.setdefault("REQUEST_LOG", "false")  # a log line per timed request, not figures
     setup_django()
     from django.db import connection
 

@@ -17,6 +17,7 @@ def setup_django() -> None:
     os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("REQUEST_LOG", "false")  # a log line per timed request, not figures
     os.environ.setdefault("STATIC_ROOT", f"{directory}/static")
     # The benches' readers are established accounts (bench/stack.py says why).
     for name, value in ESTABLISHED_READERS.items():

@@ -32,3 +32,15 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
 # The proxy on this host sets X-Forwarded-Proto; trust it from loopback only.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "gloss"
+
+
+def post_worker_init(worker):
+    """Load the URL conf (and with it every view module), then hide all that long-lived setup
+    from the garbage collector: its full collections otherwise walk ~150,000 startup objects,
+    a 10 ms pause every few requests that showed in the 99th percentiles."""
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().reverse_dict  # noqa: B018 (populating it imports the views)
+    gc.freeze()

@@ -10,6 +10,7 @@ checksum and a length, instead of compressing a 500 KB page of a thousand notes 
 
 from __future__ import annotations
 
+import functools
 import re
 import struct
 import zlib
@@ -69,32 +70,57 @@ def shared_page(request, key: str, render: Callable[[], HttpResponse]) -> HttpRe
     if not re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(token.join(pieces), headers=headers)
     else:
-        response = HttpResponse(gzipped(pieces, stored["deflated"], token), headers=headers)
+        response = HttpResponse(gzipped(stored, token), headers=headers)
         response.headers["Content-Encoding"] = "gzip"
     patch_vary_headers(response, ["Accept-Encoding"])
     return response
 
 
 def stored_page(response: HttpResponse) -> dict:
-    """The page cut where its tokens go, plain and deflated, with the view's headers."""
+    """The page cut where its tokens go, plain and deflated, with each piece's checksum and
+    the view's headers."""
     marked = CSRF_SLOTS.sub(lambda slot: slot.group(1) + "\0", response.content.decode())
     pieces = marked.encode().split(b"\0")
     return {
         "pieces": pieces,
         "deflated": [deflated(piece, last=number == len(pieces) - 1) for number, piece in
                      enumerate(pieces)],
+        "checksums": [(zlib.crc32(piece), crc32_shift(len(piece))) for piece in pieces],
         "headers": dict(response.items()),
     }  # fmt: skip
 
 
-def gzipped(pieces: list[bytes], deflated_pieces: list[bytes], token: bytes) -> bytes:
-    """One gzip member: the deflated pieces with the token deflated between them."""
-    token_deflated = deflated(token, last=False)
-    body = token_deflated.join(deflated_pieces)
-    checksum = 0
-    for number, piece in enumerate(pieces):
-        if number:
-            checksum = zlib.crc32(token, checksum)
-        checksum = zlib.crc32(piece, checksum)
+def gzipped(stored: dict, token: bytes) -> bytes:
+    """One gzip member: the deflated pieces with the token deflated between them. Its CRC-32
+    comes from the pieces' stored checksums, not from reading the whole page again."""
+    pieces, checksums = stored["pieces"], stored["checksums"]
+    body = deflated(token, last=False).join(stored["deflated"])
+    token_checksum = (zlib.crc32(token), crc32_shift(len(token)))
+    checksum = checksums[0][0]
+    for piece_checksum in checksums[1:]:
+        checksum = crc32_joined(checksum, *token_checksum)
+        checksum = crc32_joined(checksum, *piece_checksum)
     size = sum(map(len, pieces)) + len(token) * (len(pieces) - 1)
     return GZIP_HEADER + body + struct.pack("<II", checksum, size & 0xFFFFFFFF)
+
+
+@functools.lru_cache(maxsize=64)
+def crc32_shift(length: int) -> tuple[int, ...]:
+    """What `length` more bytes do to a running CRC-32, as the images of its 32 bits.
+
+    CRC-32 is affine in its starting value, and the linear part depends only on the length of
+    the data read after it: so the checksum of A+B is that part applied to crc(A), XOR crc(B).
+    """
+    zeros = bytes(length)
+    base = zlib.crc32(zeros)
+    return tuple(zlib.crc32(zeros, 1 << bit) ^ base for bit in range(32))
+
+
+def crc32_joined(checksum: int, next_checksum: int, next_shift: tuple[int, ...]) -> int:
+    """The CRC-32 of A+B from crc(A), crc(B) and B's `crc32_shift`."""
+    carried = 0
+    for image in next_shift:
+        if checksum & 1:
+            carried ^= image
+        checksum >>= 1
+    return carried ^ next_checksum

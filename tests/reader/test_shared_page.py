@@ -5,10 +5,12 @@ once."""
 from __future__ import annotations
 
 import re
+import zlib
 
 import pytest
 from django.test import Client
 
+from newsapp.reader.shared import crc32_joined, crc32_shift
 from tests.factories import make_annotation, make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +118,11 @@ def test_a_visitor_who_accepts_gzip_gets_the_same_page_compressed_with_their_tok
         "/accounts/login/", {"username": "nobody", "password": "wrong"}, HTTP_X_CSRFTOKEN=token
     )
     assert sign_in.status_code == 200  # the form again: the token is this visitor's
+
+
+@pytest.mark.parametrize(
+    "first, second", [(b"", b"page"), (b"<html>", b""), (b"\x00" * 3, b"\xff" * 70_001)]
+)
+def test_checksums_of_two_pieces_join_into_the_checksum_of_both(first, second):
+    joined = crc32_joined(zlib.crc32(first), zlib.crc32(second), crc32_shift(len(second)))
+    assert joined == zlib.crc32(first + second)

@@ -188,7 +188,7 @@ class Postgres:
             "-w",
             "-o",
             f"-k {self.folder} -p {self.port} -c listen_addresses=127.0.0.1"
-            " -c fsync=off -c full_page_writes=off -c max_connections=200",
+            " -c fsync=off -c full_page_writes=off -c max_connections=200 -c random_page_cost=1.1",
             "start",
         )
 

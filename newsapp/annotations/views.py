@@ -28,7 +28,7 @@ from .layer import (
 )
 from .models import Annotation, Kind, Visibility
 
-MY_NOTES_PER_PAGE = 50
+MY_NOTES_PER_PAGE = 20
 PREVIEWS_PER_MINUTE = 120
 
 
@@ -399,6 +399,7 @@ def trash(request):
     trashed = (
         Annotation.objects.filter(author=request.user, deleted_at__isnull=False)
         .select_related("article")
+        .defer("article__body_html", "article__body_text")
         .order_by("-deleted_at")
     )
     return render(request, "annotations/trash.html", {"trashed": trashed[:500]})

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from newsapp.annotations.models import Annotation, Kind
 from newsapp.search.service import search_notes
+from newsapp.sharing.exports import BODY_FIELDS
 
 from .errors import ApiError
 from .models import WaitingAnnotation
@@ -154,6 +155,7 @@ def page_of(
         items += (
             annotations.order_by(*order)
             .select_related("article", "author", "revision", "api_identity")
+            .defer(*BODY_FIELDS)
             .prefetch_related("tags", "sources")[offset : offset + limit]
         )
     if len(items) < limit:

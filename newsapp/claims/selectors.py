@@ -22,7 +22,7 @@ from .ratings import CONTEXT_KINDS
 from .reader import PanelQuote, panel_quote
 
 MAX_CLAIMS = 300
-QUOTES_PER_PAGE = 40
+QUOTES_PER_PAGE = 20
 
 
 class ClaimStatus:
@@ -152,6 +152,7 @@ def reattributed_away(speaker) -> list[Quote]:
         Quote.objects.filter(speaker=speaker)
         .exclude(shown_speaker=speaker)
         .select_related("article", "shown_speaker")
+        .defer("article__body_html", "article__body_text")
         .order_by("-created_at")[:20]
     )
 
@@ -184,9 +185,9 @@ def quote_story(quote: Quote, user) -> QuoteStory:
         mine = corrections.filter(reader=user).values_list("speaker__name", flat=True).first()
         my_answer = mine or ""
     others = list(
-        quote.same_quotes.select_related("article", "shown_speaker").order_by(
-            "article__published_at", "pk"
-        )
+        quote.same_quotes.select_related("article", "shown_speaker")
+        .defer("article__body_html", "article__body_text")
+        .order_by("article__published_at", "pk")
     )
     for other in others:
         other.same_wording = other.normalized == quote.normalized
@@ -197,6 +198,7 @@ def quote_story(quote: Quote, user) -> QuoteStory:
         .filter(kind__in=CONTEXT_KINDS)
         .filter(overlapping([quote, *others]))
         .select_related("author", "article")
+        .defer("article__body_html", "article__body_text")
     )
     with_card_details(notes, user)
     notes = sorted(

@@ -39,6 +39,7 @@ def speaker_detail(request, slug: str):
     quotes = (
         Quote.objects.said_by(speaker)
         .select_related("article", "speaker")
+        .defer("article__body_html", "article__body_text")
         .order_by("-article__published_at", "-article__created_at", "article_id", "start")
     )
     page = Paginator(quotes, QUOTES_PER_PAGE).get_page(request.GET.get("page"))

@@ -159,6 +159,7 @@ def record_of(user) -> dict:
         .filter(author=user)
         .exclude(moderation=Moderation.SHOWN)
         .select_related("article", "group")
+        .defer("article__body_html", "article__body_text")
         .order_by("-updated_at")[:200]
     )
     actions = list(

@@ -35,7 +35,7 @@ INDEX_SHARED_WORDS = 0.25
 # the cap keeps an import's work bounded when common words are in many stored quotes.
 MAX_CANDIDATES = 100
 # Of each word, the newest entries read: bounds an import's work however common a word is.
-POSTINGS_PER_WORD = 2_000
+POSTINGS_PER_WORD = 500
 MIN_INDEXED_LETTERS = 4
 COMMON_WORDS = frozenset(
     "that with this from have were they their them there been would which about what when "

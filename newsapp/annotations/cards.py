@@ -7,6 +7,7 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from newsapp.reader import cache as reader_cache
 from newsapp.reader import layers
 
 from .models import Annotation, ContextSource, group_model
@@ -98,5 +99,20 @@ def annotation_for_permalink(public_id: str, user) -> Annotation | None:
         .select_related("article", "author", "group")
         .defer("article__body_html", "article__body_text")
         .filter(public_id=public_id)
+        .order_by()
+        .first()
+    )
+
+
+def permalink_state(public_id: str) -> Annotation | None:
+    """The annotation a link names, if anyone with the link may open it, with no more than a
+    signed-out permalink's shared page is found by: its parent and its article's state."""
+    state = [f"article__{name}" for name in reader_cache.STATE_FIELDS if name != "pk"]
+    return (
+        Annotation.objects.visible_to(None, via_link=True)
+        .filter(public_id=public_id)
+        .select_related("article")
+        .only("public_id", "parent", "article", *state)
+        .order_by()  # one row: `public_id` is unique
         .first()
     )

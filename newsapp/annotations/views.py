@@ -18,7 +18,7 @@ from newsapp.text.occurrences import MAX_OCCURRENCES
 from newsapp.web import add_service_errors, refusal, render_htmx, safe_next
 
 from . import reanchor, services
-from .cards import annotation_for_permalink, note_with_details
+from .cards import annotation_for_permalink, note_with_details, permalink_state
 from .forms import AnnotationForm, NoteFieldsForm, ReattachForm, ReplyForm, audience_value
 from .layer import (
     HIGHLIGHT_VISIBILITY,
@@ -332,7 +332,16 @@ def reply_create(request, public_id: str):
 
 @require_GET
 def permalink(request, public_id: str):
-    """The article opened at one annotation; for HTMX, just that note's card."""
+    """The article opened at one annotation; for HTMX, just that note's card. Signed-out
+    visitors share one rendering a minute (`reader.shared`), found by a lean lookup."""
+    if shared.shareable(request):
+        state = permalink_state(public_id)
+        if state is None:
+            raise Http404("No such annotation, or it is private.")
+        if state.parent_id is not None:
+            return redirect(state.parent)
+        key = reader_cache.page_key(state.article, variant=f"at:{public_id}")
+        return shared.shared_page(request, key, lambda: permalink_page(request, public_id))
     annotation = annotation_for_permalink(public_id, request.user)
     if annotation is None:
         raise Http404("No such annotation, or it is private.")
@@ -344,18 +353,17 @@ def permalink(request, public_id: str):
             "article": annotation.article,
         }
         return render_htmx(request, "annotations/_fragments.html#note_card", context)
+    return permalink_page(request, public_id, annotation)
 
-    def page():
-        # The text was left out of the lookup above: a shared page that is cached needs none.
-        annotation.article.refresh_from_db(fields=["body_html", "body_text"])
-        context = reader_context(request, annotation.article, target=annotation)
-        return render_htmx(request, "reader/page.html", context)
 
-    if not shared.shareable(request):
-        return page()
-    # Who may see the note was asked above, for this request; the page is shared from here.
-    key = reader_cache.page_key(annotation.article, variant=f"at:{annotation.public_id}")
-    return shared.shared_page(request, key, page)
+def permalink_page(request, public_id: str, annotation: Annotation | None = None):
+    annotation = annotation or annotation_for_permalink(public_id, request.user)
+    if annotation is None:  # gone since the lookup that found the page's key
+        raise Http404("No such annotation, or it is private.")
+    # The lookup leaves the article's text out: finding a cached page needs none of it.
+    annotation.article.refresh_from_db(fields=["body_html", "body_text"])
+    context = reader_context(request, annotation.article, target=annotation)
+    return render_htmx(request, "reader/page.html", context)
 
 
 @login_required

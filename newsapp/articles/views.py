@@ -92,7 +92,9 @@ def article_detail(request, slug: str):
     visitors share one rendering a minute (`reader.shared`)."""
     if not shared.shareable(request):
         return reader_page(request, get_object_or_404(Article, slug=slug))
-    state = get_object_or_404(Article.objects.only(*reader_cache.STATE_FIELDS), slug=slug)
+    state = Article.objects.state_at(slug)
+    if state is None:
+        raise Http404("No such article.")
     return shared.shared_page(
         request,
         reader_cache.page_key(state, variant="page"),

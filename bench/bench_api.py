@@ -16,10 +16,10 @@ from __future__ import annotations
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
+
+from bench.django_env import rerun_on_postgres
 
 ANNOTATIONS = 100_000
 WAITING = 2_000
@@ -38,11 +38,6 @@ WORDS = [
     "court", "verdict", "drought", "pension", "vote", "survey", "report", "the", "a", "of",
     "and", "to", "in", "that", "said", "on", "for", "with",
 ]  # fmt: skip
-REPO = Path(__file__).resolve().parent.parent
-
-
-def on_postgres() -> bool:
-    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
 
 def words_at(text: str, start: int, end: int) -> dict:
@@ -140,14 +135,9 @@ def timed(client, url: str, headers: dict) -> tuple[float, int]:
 
 
 def main() -> int:
-    if not on_postgres():
-        if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
-            print("bench_api: skipped, it measures PostgreSQL, which is not installed")
-            return 0
-        return subprocess.call(
-            [str(REPO / "scripts" / "with-postgres"), sys.executable, "-m", "bench.bench_api"],
-            cwd=REPO,
-        )
+    status = rerun_on_postgres("bench.bench_api")
+    if status is not None:
+        return status
     from bench.django_env import setup_django
 
     setup_django()

@@ -5,8 +5,9 @@ import through the quote finder), then prints for each page the median time over
 warm, and its SQL query count, at a small and a large size: query counts must be the same,
 times under the targets. Pages that read the big tables print their query plans.
 
-Run on PostgreSQL (production): `scripts/with-postgres .venv/bin/python -m bench.bench_scale`
-(`make bench-scale`). GLOSS_SCALE=small runs the small size only (a smoke run).
+It measures PostgreSQL (production): run from `make bench` or on its own
+(`.venv/bin/python -m bench.bench_scale`), it starts a throwaway cluster (scripts/with-postgres)
+unless DATABASE_URL already names one. GLOSS_SCALE=small runs the small size only (a smoke run).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import statistics
 import sys
 import time
 
-from bench.django_env import setup_django
+from bench.django_env import rerun_on_postgres, setup_django
 
 SIZES = {"small": (1_000, 10_000), "large": (50_000, 500_000)}
 READERS = 200
@@ -351,13 +352,13 @@ def explain() -> None:
 
 
 def main() -> None:
+    status = rerun_on_postgres("bench.bench_scale")
+    if status is not None:
+        sys.exit(status)
     setup_django()
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        print("bench_scale: skipped, it measures PostgreSQL (run it with scripts/with-postgres)")
-        return
     rng = random.Random(20261201)
     chosen = os.environ.get("GLOSS_SCALE", "all")
     results = {}
@@ -368,8 +369,10 @@ def main() -> None:
         started = time.perf_counter()
         seed(articles - done_articles, notes - done_notes, rng, offset=done_articles)
         done_articles, done_notes = articles, notes
+        # What autovacuum gives a live database: statistics, and the visibility map that
+        # lets index-only scans skip the table (bulk-loaded rows have none yet).
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
         print(
             f"{label}: {articles:,} articles, {notes:,} notes "
             f"(seeded in {time.perf_counter() - started:.0f} s)"
@@ -390,13 +393,15 @@ def report(results: dict) -> bool:
         target = SEARCH_TARGET_MS if name == "search" else PAGE_TARGET_MS
         if name == "article import":
             target = PAGE_TARGET_MS
-        same = smallest[name][1] == queries
-        ok = ms < target and same
+        before = smallest[name][1]
+        # Fewer is not growth: an import runs a query more when its quotes link elsewhere.
+        grown = queries > before
+        ok = ms < target and not grown
         failed |= not ok
+        change = "GROW" if grown else ("same" if queries == before else "fewer")
         print(
             f"  {name:<26} {ms:8.1f} ms (target < {target:.0f}), queries "
-            f"{smallest[name][1]} -> {queries} ({'same' if same else 'GROW'}): "
-            f"{'PASS' if ok else 'MISS'}"
+            f"{before} -> {queries} ({change}): {'PASS' if ok else 'MISS'}"
         )
     return failed
 

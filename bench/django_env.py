@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
+from pathlib import Path
 
 from bench.stack import ESTABLISHED_READERS
 
@@ -28,3 +31,23 @@ def setup_django() -> None:
     django.setup()
     call_command("migrate", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def on_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def rerun_on_postgres(module: str) -> int | None:
+    """For a bench that measures PostgreSQL: None when this process is on it; otherwise run
+    `python -m module` again on a throwaway cluster (scripts/with-postgres) and return its
+    exit status (0, with a note, when PostgreSQL is not installed)."""
+    if on_postgres():
+        return None
+    if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        print(f"{module}: skipped, it measures PostgreSQL, which is not installed")
+        return 0
+    command = [str(REPO / "scripts" / "with-postgres"), sys.executable, "-m", module]
+    return subprocess.call(command, cwd=REPO)

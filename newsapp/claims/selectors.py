@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from newsapp.annotations.cards import with_card_details
 from newsapp.annotations.models import AnchorState, Annotation, Kind
@@ -144,6 +144,21 @@ def attach_annotations(quotes: list[Quote], user) -> None:
             and note.start < quote.end
             and note.end > quote.start
         ]
+
+
+def speaker_page_key(speaker) -> str:
+    """The key of a speaker's signed-out page. It shows the quotes given to them or taken from
+    them, and the notes on those quotes' words; every note, rating and correction on an
+    article moves that article's stamp, so the page changes only when these figures do."""
+    state = Quote.objects.filter(Q(shown_speaker=speaker) | Q(speaker=speaker)).aggregate(
+        quotes=Count("pk"),
+        newest=Max("pk"),
+        notes=Max("article__annotations_changed_at"),
+        texts=Max("article__updated_at"),
+    )
+    parts = [speaker.pk, state["quotes"], state["newest"] or 0]
+    parts += [stamp.timestamp() if stamp else 0 for stamp in (state["notes"], state["texts"])]
+    return "gloss:speaker:" + ":".join(str(part) for part in parts)
 
 
 def reattributed_away(speaker) -> list[Quote]:

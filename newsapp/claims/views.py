@@ -28,6 +28,7 @@ from .selectors import (
     count_by_status,
     quote_story,
     reattributed_away,
+    speaker_page_key,
 )
 
 # --- speakers, claims, quotes ------------------------------------------------------------------
@@ -35,7 +36,16 @@ from .selectors import (
 
 @require_GET
 def speaker_detail(request, slug: str):
+    """What a speaker said across the library. Signed-out visitors share one rendering a
+    minute, until the speaker's quotes or the notes on them change (`reader.shared`)."""
     speaker = get_object_or_404(Speaker, slug=slug)
+    if not shared.shareable(request):
+        return speaker_page(request, speaker)
+    key = speaker_page_key(speaker)
+    return shared.shared_page(request, key, lambda: speaker_page(request, speaker))
+
+
+def speaker_page(request, speaker: Speaker):
     quotes = (
         Quote.objects.said_by(speaker)
         .select_related("article", "speaker")

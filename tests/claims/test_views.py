@@ -11,6 +11,7 @@ from django.urls import reverse
 from newsapp.annotations.services import annotation_delete
 from newsapp.claims.models import AttributionCorrection, NoteRating, Quote
 from newsapp.claims.ratings import notes_rescore
+from newsapp.claims.services import attribution_correct
 from tests.claims.factories import (
     DISPLACED_CLAIM,
     MARKETS,
@@ -358,3 +359,24 @@ def test_signed_out_visitors_share_one_claims_page_that_a_new_claim_reaches_at_o
     html = Client().get(url).content.decode()
     assert "A second claim." in html
     assert "Only mine." not in html
+
+
+def test_signed_out_visitors_share_a_speaker_page_that_follows_notes_and_corrections(
+    article, django_assert_num_queries
+):
+    url = reverse("claims:speaker", args=["adaeze-okafor"])
+    first = Client().get(url).content.decode()
+    with django_assert_num_queries(2):  # the speaker, and the state of their quotes
+        again = Client().get(url).content.decode()
+    assert CSRF_TOKEN.sub("", again) == CSRF_TOKEN.sub("", first)
+    make_context_note(article=article, note="Context added since.")
+    make_context_note(article=article, note="Kept to myself.", visibility="private")
+    html = Client().get(url).content.decode()
+    assert "Context added since." in html
+    assert "Kept to myself." not in html
+    quote = Quote.objects.get(article=article, shown_speaker__slug="adaeze-okafor")
+    for reader in (make_user(), make_user(), make_user()):
+        attribution_correct(quote=quote, reader=reader, speaker_name="Priyanka Raman")
+    assert "Re-attributed by readers" in Client().get(url).content.decode()
+    other = Client().get(reverse("claims:speaker", args=["priyanka-raman"])).content.decode()
+    assert "Context added since." in other

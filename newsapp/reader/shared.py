@@ -29,6 +29,9 @@ from .layers import active_layers
 # The article's own changes reach a shared page at once through its key; what it shows of
 # elsewhere (other articles quoting the same words, say) within the minute.
 SHARED_PAGE_SECONDS = 60
+# What `stored_page` keeps, numbered: servers of another release that share the cache (Redis,
+# during a rolling deploy) never read each other's entries.
+STORED_FORMAT = 2
 # Where a page carries its CSRF token: the forms' hidden field and htmx's request headers.
 CSRF_SLOTS = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[A-Za-z0-9]{64}')
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no time, any OS
@@ -57,7 +60,7 @@ def deflated(data: bytes, *, last: bool) -> bytes:
 def shared_page(request, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
     """The page for a `shareable` request (`render` makes it when the cache has none)."""
     layers = ",".join(layer.name for layer in active_layers())
-    full_key = f"{key}:shared-page:{layers}:{request.scheme}:{request.get_host()}"
+    full_key = f"{key}:shared-page{STORED_FORMAT}:{layers}:{request.scheme}:{request.get_host()}"
     stored = cache.get(full_key)
     if stored is None:
         response = render()

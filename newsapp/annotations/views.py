@@ -341,7 +341,11 @@ def permalink(request, public_id: str):
         if state.parent_id is not None:
             return redirect(state.parent)
         key = reader_cache.page_key(state.article, variant=f"at:{public_id}")
-        return shared.shared_page(request, key, lambda: permalink_page(request, public_id))
+        return shared.shared_page(
+            request,
+            key,
+            lambda: permalink_page(request, annotation_for_permalink(public_id, request.user)),
+        )
     annotation = annotation_for_permalink(public_id, request.user)
     if annotation is None:
         raise Http404("No such annotation, or it is private.")
@@ -353,11 +357,10 @@ def permalink(request, public_id: str):
             "article": annotation.article,
         }
         return render_htmx(request, "annotations/_fragments.html#note_card", context)
-    return permalink_page(request, public_id, annotation)
+    return permalink_page(request, annotation)
 
 
-def permalink_page(request, public_id: str, annotation: Annotation | None = None):
-    annotation = annotation or annotation_for_permalink(public_id, request.user)
+def permalink_page(request, annotation: Annotation | None):
     if annotation is None:  # gone since the lookup that found the page's key
         raise Http404("No such annotation, or it is private.")
     # The lookup leaves the article's text out: finding a cached page needs none of it.

@@ -90,15 +90,21 @@ def library(request):
 def article_detail(request, slug: str):
     """The reader page; for HTMX (a filter, a change elsewhere), what changed on it. Signed-out
     visitors share one rendering a minute (`reader.shared`)."""
+    return shared_article_page(request, slug, "page", reader_page)
+
+
+def shared_article_page(request, slug: str, variant: str, render):
+    """An article's page, `render(request, article)`. Signed-out visitors share one rendering
+    a minute (`reader.shared`), found by the article's state alone."""
     if not shared.shareable(request):
-        return reader_page(request, get_object_or_404(Article, slug=slug))
+        return render(request, get_object_or_404(Article, slug=slug))
     state = Article.objects.state_at(slug)
     if state is None:
         raise Http404("No such article.")
     return shared.shared_page(
         request,
-        reader_cache.page_key(state, variant="page"),
-        lambda: reader_page(request, get_object_or_404(Article, pk=state.pk)),
+        reader_cache.page_key(state, variant=variant),
+        lambda: render(request, get_object_or_404(Article, pk=state.pk)),
     )
 
 

@@ -12,8 +12,8 @@ from newsapp.annotations.cards import note_with_details
 from newsapp.annotations.models import Annotation, Visibility
 from newsapp.annotations.scoring import ORDERING_EXPLANATION
 from newsapp.articles.models import Article
+from newsapp.articles.views import shared_article_page
 from newsapp.ratelimit import RateLimited
-from newsapp.reader import cache as reader_cache
 from newsapp.reader import shared
 from newsapp.web import refusal, render_htmx, safe_next
 
@@ -69,16 +69,7 @@ def speaker_page(request, speaker: Speaker):
 def article_claims(request, slug: str):
     """The article's claims with their context notes. Signed-out visitors share one rendering
     a minute, until the article's notes change (`reader.shared`)."""
-    if not shared.shareable(request):
-        return claims_page(request, get_object_or_404(Article, slug=slug))
-    state = Article.objects.state_at(slug)
-    if state is None:
-        raise Http404("No such article.")
-    return shared.shared_page(
-        request,
-        reader_cache.page_key(state, variant="claims"),
-        lambda: claims_page(request, get_object_or_404(Article, pk=state.pk)),
-    )
+    return shared_article_page(request, slug, "claims", claims_page)
 
 
 def claims_page(request, article: Article):

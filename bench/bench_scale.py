@@ -27,6 +27,11 @@ QUOTES_PER_ARTICLE = 2
 RUNS = 7
 PAGE_TARGET_MS = 50.0
 SEARCH_TARGET_MS = 100.0
+# Linking a new article's quotes to the same quotations elsewhere is the worker's job, not the
+# import request's; bounded so that it never holds a worker long.
+LINK_TARGET_MS = 250.0
+IMPORT = "article import"
+LINKING = "its quotes' linking (worker)"
 WORDS = [
     "minister",
     "council",
@@ -230,29 +235,38 @@ def timed(client, url: str) -> tuple[float, int]:
     return statistics.median(times), count
 
 
-def import_time(rng: random.Random) -> tuple[float, int]:
-    """A new article with quotes, imported through the one import path (quote linking reads
-    the stored quotes)."""
+def import_times(rng: random.Random) -> dict[str, tuple[float, int]]:
+    """A new article with quotes, imported through the one import path as a request does (its
+    quote linking queued for the worker, on the database's queue), then that linking as the
+    worker runs it (it reads the word index of every stored quote)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from newsapp.articles.services import BodyFormat, article_import
+    from newsapp.claims.linking import quotes_link
 
-    times, counts = [], []
+    rows: dict[str, tuple[list[float], list[int]]] = {IMPORT: ([], []), LINKING: ([], [])}
+
+    def timed_work(name: str, work, **arguments):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            result = work(**arguments)
+        rows[name][0].append((time.perf_counter() - started) * 1000)
+        rows[name][1].append(len(queries.captured_queries))
+        return result
+
     for number in range(RUNS):
         body = "\n\n".join(
             f"“{sentence(rng, 16).capitalize()},” said Minister Ada Vale. "
             f"{sentence(rng, 40).capitalize()}."
             for _ in range(8)
         )
-        started = time.perf_counter()
-        with CaptureQueriesContext(connection) as queries:
-            article_import(
-                title=f"Fresh story {rng.random()} {number}", body=body, body_format=BodyFormat.TEXT
-            )
-        times.append((time.perf_counter() - started) * 1000)
-        counts.append(len(queries.captured_queries))
-    return statistics.median(times), max(counts)
+        title = f"Fresh story {rng.random()} {number}"
+        article = timed_work(
+            IMPORT, article_import, title=title, body=body, body_format=BodyFormat.TEXT
+        )
+        timed_work(LINKING, quotes_link, article_id=article.pk)
+    return {name: (statistics.median(times), max(counts)) for name, (times, counts) in rows.items()}
 
 
 def pages(users) -> dict[str, tuple[str, object]]:
@@ -323,7 +337,7 @@ def measure(label: str, users, rng) -> dict[str, tuple[float, int]]:
             if user is not None:
                 clients[user].force_login(user)
         results[name] = timed(clients[user], url)
-    results["article import"] = import_time(rng)
+    results.update(import_times(rng))
     for name, (ms, queries) in results.items():
         print(f"  {label:>5} {name:<26} {ms:8.1f} ms  {queries:3d} queries")
     return results
@@ -391,10 +405,10 @@ def report(results: dict) -> bool:
     print("\ntargets (largest size):")
     for name, (ms, queries) in largest.items():
         target = SEARCH_TARGET_MS if name == "search" else PAGE_TARGET_MS
-        if name == "article import":
-            target = PAGE_TARGET_MS
+        if name == LINKING:
+            target = LINK_TARGET_MS
         before = smallest[name][1]
-        # Fewer is not growth: an import runs a query more when its quotes link elsewhere.
+        # Fewer is not growth: linking runs a query more when its quotes link elsewhere.
         grown = queries > before
         ok = ms < target and not grown
         failed |= not ok

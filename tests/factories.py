@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from django.contrib.auth import get_user_model
+from django.test import TestCase
 
 from newsapp.articles.services import BodyFormat, article_import
 
@@ -31,12 +32,15 @@ def make_article(
     body_format: str = BodyFormat.MARKDOWN,
     **fields,
 ):
-    return article_import(
-        title=title or f"Harbour bridge vote {next(_counter)}",
-        body=body,
-        body_format=body_format,
-        **fields,
-    )
+    """An article as a finished import leaves it: committed, so the work it queues for after
+    the commit (linking its quotes to other articles) has run, as in production."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return article_import(
+            title=title or f"Harbour bridge vote {next(_counter)}",
+            body=body,
+            body_format=body_format,
+            **fields,
+        )
 
 
 def make_annotation(*, article, author, exact: str | None = None, occurrence: int = 0, **fields):

@@ -8,18 +8,32 @@ import at 100,000 quotes). The lookup keeps the MAX_CANDIDATES quotes of a simil
 words; they then pass the same tests as before, in order of cost: enough words in common
 (the same quotation, even reworded, keeps most of its words; the bound is loose so spelling
 variants still pass), and `quote_similarity`.
+
+Linking reads the whole quote index, so it is not part of storing an article's quotes (an
+import answers in tens of milliseconds whatever the library's size): `quotes_refresh` records
+a `LinkRequest` in its transaction and a background task (`link_quotes_task`) links them a
+moment later. The row, not the queue, is the record of that work: the worker's supervisor
+sends again a request that waits too long (`link_requests_recover`).
 """
 
 from __future__ import annotations
 
+import logging
 from math import ceil
 
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.tasks import task
+from django.utils import timezone
 
+from newsapp.articles.jobs import resend_after
+from newsapp.articles.models import Article
 from newsapp.text.quotes import SAME_QUOTE_THRESHOLD, quote_similarity
 
-from .models import Quote, QuoteWord
+from .models import LinkRequest, Quote, QuoteWord
+
+logger = logging.getLogger(__name__)
 
 # Quotes shorter than this (normalised) are phrases many stories share ("act decisively"):
 # linking them across articles would link unrelated stories.
@@ -60,6 +74,71 @@ def indexed_words(normalized: str) -> frozenset[str]:
     )
 
 
+def quotes_link_later(article) -> None:
+    """Ask for the article's quotes to be linked once this transaction commits."""
+    LinkRequest.objects.bulk_create(
+        [LinkRequest(article_id=article.pk, requested_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["article"],
+        update_fields=["requested_at"],
+    )
+    article_id = article.pk
+    transaction.on_commit(lambda: _send(article_id), robust=True)
+
+
+def _send(article_id: int) -> None:
+    try:
+        link_quotes_task.enqueue(article_id)
+    except Exception as error:  # whatever the backend raises: Redis down, a full queue...
+        logger.warning("quote links of article %s wait for the queue: %r", article_id, error)
+
+
+@task
+def link_quotes_task(article_id: int) -> str:
+    linked = quotes_link(article_id)
+    return "Nothing to do." if linked is None else f"{linked} quote(s) also quoted elsewhere."
+
+
+def quotes_link(article_id: int) -> int | None:
+    """Link the article's quotes if they wait to be (their `LinkRequest`); returns how many
+    are also quoted elsewhere, or None when nothing waited (done already, or the article is
+    gone). Marks every article whose links changed as changed for the reader's cache."""
+    with transaction.atomic():
+        # The article's row first, as quotes_refresh takes it: a revision storing new quotes
+        # and this task run one after the other.
+        article = Article.objects.select_for_update().only("pk").filter(pk=article_id).first()
+        waiting = LinkRequest.objects.select_for_update().filter(article_id=article_id)
+        if article is None or not waiting.exists():
+            return None
+        quotes = list(
+            Quote.objects.filter(article_id=article_id).only(
+                "pk", "normalized", "normalized_length"
+            )
+        )
+        old_links = linked_articles(article)
+        linked, new_links = relink(article, quotes)
+        if old_links[1] != new_links[1]:
+            article.mark_annotations_changed()
+        Article.objects.filter(pk__in=old_links[0] ^ new_links[0]).mark_annotations_changed()
+        waiting.delete()
+    return linked
+
+
+def link_requests_recover() -> int:
+    """Send again the link requests waiting longer than the jobs' resend delay (the queue may
+    have lost them); returns how many. Several workers may run it at once: each request is
+    taken by a conditional update only one of them wins."""
+    now = timezone.now()
+    sent = 0
+    stale = LinkRequest.objects.filter(requested_at__lt=now - resend_after())
+    for article_id, requested_at in stale.values_list("article_id", "requested_at")[:500]:
+        taken = LinkRequest.objects.filter(article_id=article_id, requested_at=requested_at)
+        if taken.update(requested_at=now):
+            sent += 1
+            _send(article_id)
+    return sent
+
+
 def index_quotes(article, quotes: list[Quote]) -> None:
     """Replace the word index of `article`'s quotes (an article has tens of quotes)."""
     QuoteWord.objects.filter(quote__article=article).delete()
@@ -68,6 +147,13 @@ def index_quotes(article, quotes: list[Quote]) -> None:
         for quote in quotes
         if linkable(quote.normalized)
         for word in sorted(indexed_words(quote.normalized))
+    )
+
+
+def articles_quoting(quote_ids: list[int]):
+    """The articles (a values queryset of ids) whose quotes are linked to these quotes."""
+    return Quote.same_quotes.through.objects.filter(from_quote_id__in=quote_ids).values(
+        "to_quote__article_id"
     )
 
 

@@ -122,6 +122,23 @@ class QuoteWord(models.Model):
         return self.word
 
 
+class LinkRequest(models.Model):
+    """An article whose quotes wait to be linked to the same quotations elsewhere.
+
+    Written in the transaction that stores the quotes, deleted by the task that links them
+    (`linking.quotes_link`): the row, not the queue, is the record of the work, so a lost task
+    is sent again (`linking.link_requests_recover`) and no link is lost with it.
+    """
+
+    article = models.OneToOneField(
+        "articles.Article", primary_key=True, related_name="+", on_delete=models.CASCADE
+    )
+    requested_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"link the quotes of {self.article_id}"
+
+
 class AttributionCorrection(models.Model):
     """One reader's answer to "who said this?" for one quote; they may change it."""
 

@@ -25,7 +25,7 @@ from newsapp.text.quotes import (
 )
 from newsapp.text.sanitize import clean_plain_text
 
-from .linking import linked_articles, relink
+from .linking import articles_quoting, quotes_link_later
 from .models import AttributionCorrection, Quote, Speaker
 
 MAX_SPEAKER_CHARS = 120
@@ -52,13 +52,11 @@ class QuotesRefreshResult:
     kept: int
     added: int
     removed: int
-    linked: int  # quotes of this article that are also quoted elsewhere
     changed: bool
 
     def describe(self) -> str:
         return (
-            f"{self.found} quote(s): {self.kept} kept, {self.added} added, {self.removed} removed; "
-            f"{self.linked} also quoted in other articles."
+            f"{self.found} quote(s): {self.kept} kept, {self.added} added, {self.removed} removed."
         )
 
 
@@ -67,9 +65,9 @@ def quotes_refresh(*, article) -> QuotesRefreshResult:
 
     A stored quote survives a new revision when its normalised text is found again (exactly,
     else by `quote_similarity`): it keeps its id, so readers' attribution corrections and
-    links to it stay. Speakers are resolved to `Speaker` rows by slug; the quote is linked to
-    the same quotation in other articles. Marks the article (and articles whose links changed)
-    as changed for the reader's cache only when something did change.
+    links to it stay. Speakers are resolved to `Speaker` rows by slug. Marks the article as
+    changed for the reader's cache only when something did change, and then asks for its quotes
+    to be linked to the same quotations in other articles, in the background (`linking`).
     """
     found = [
         quote
@@ -77,7 +75,7 @@ def quotes_refresh(*, article) -> QuotesRefreshResult:
         if quote.end > quote.start and quote.text.strip()
     ]
     with transaction.atomic():
-        type(article).objects.select_for_update().filter(pk=article.pk).first()
+        type(article).objects.select_for_update().filter(pk=article.pk).values_list("pk").first()
         existing = list(Quote.objects.filter(article=article).order_by("start"))
         before = {quote.pk: _signature(quote) for quote in existing}
         speakers = _speakers_for(found)
@@ -91,23 +89,25 @@ def quotes_refresh(*, article) -> QuotesRefreshResult:
         added = Quote.objects.bulk_create(
             [_fill(Quote(article=article), found_quote, speakers) for found_quote in new]
         )
-        old_links = linked_articles(article)
+        if removed:  # their links go with them: the articles at the other end change now
+            type(article).objects.filter(
+                pk__in=articles_quoting(removed)
+            ).mark_annotations_changed()
         Quote.objects.filter(pk__in=removed).delete()
-        quotes = [quote for quote, _ in pairs] + list(added)
-        _update_shown_speakers(quotes)
-        linked, new_links = relink(article, quotes)
+        kept = [quote for quote, _ in pairs]
+        _update_shown_speakers(kept)  # a new quote has no corrections: it shows the guess
+        quotes = kept + list(added)
 
         after = {quote.pk: _signature(quote) for quote in quotes}
-        changed = before != after or old_links[1] != new_links[1]
+        changed = before != after
         if changed:
             article.mark_annotations_changed()
-        type(article).objects.filter(pk__in=old_links[0] ^ new_links[0]).mark_annotations_changed()
+            quotes_link_later(article)
     return QuotesRefreshResult(
         found=len(found),
         kept=len(pairs),
         added=len(added),
         removed=len(removed),
-        linked=linked,
         changed=changed,
     )
 
@@ -230,6 +230,8 @@ def shown_speaker_for(machine: int | None, corrections: list[tuple[int, object]]
 
 
 def _update_shown_speakers(quotes: list[Quote]) -> None:
+    if not quotes:
+        return
     corrections: dict[int, list[tuple[int, object]]] = {}
     rows = AttributionCorrection.objects.filter(quote__in=[quote.pk for quote in quotes])
     for quote_id, speaker_id, created in rows.values_list("quote_id", "speaker_id", "created_at"):

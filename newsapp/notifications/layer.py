@@ -159,23 +159,20 @@ class NotificationsLayer(Layer):
 
     def follow_import(self, *, article):
         """Followers of the speakers quoted in a new article (the claims layer found them)."""
-        speakers = dict(
-            Quote.objects.filter(article=article, shown_speaker__isnull=False)
-            .values_list("shown_speaker_id", "shown_speaker__name")
-            .distinct()
+        quoted_here = Quote.objects.filter(article=article).values("shown_speaker_id")
+        followed = (
+            Speaker.objects.filter(
+                pk__in=Follow.objects.filter(
+                    target=Target.SPEAKER, target_id__in=quoted_here
+                ).values("target_id")
+            )
+            .order_by("pk")
+            .values_list("pk", "name")
         )
-        followed = set(
-            Follow.objects.filter(target=Target.SPEAKER, target_id__in=list(speakers))
-            .values_list("target_id", flat=True)
-            .distinct()
-        )
-        for speaker_id in sorted(followed):
+        for speaker_id, name in followed:  # one query; rarely any row
             notify_followers(
                 audiences=[(Kind.FOLLOWING, Target.SPEAKER, speaker_id)],
-                messages={
-                    Kind.FOLLOWING: f"{speakers[speaker_id][:80]} is quoted in "
-                    f"{quoted(article.title)}."
-                },
+                messages={Kind.FOLLOWING: f"{name[:80]} is quoted in {quoted(article.title)}."},
                 article=article,
             )
         return None

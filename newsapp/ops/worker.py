@@ -3,7 +3,8 @@
 It runs the worker of the configured task backend in a child process (Django's ``db_worker``
 on the database, the default; ``rqworker`` when ``REDIS_URL`` is set), restarts it whenever it
 exits, saying so on stderr, and in between sends again the jobs that wait too long or whose
-worker died (``newsapp.articles.jobs.jobs_recover``). A worker that dies is therefore loud and
+worker died (``newsapp.articles.jobs.jobs_recover``) and the quote links that wait too long
+(``newsapp.claims.linking.link_requests_recover``). A worker that dies is therefore loud and
 short-lived, and a queued job never sits forever.
 """
 
@@ -91,10 +92,12 @@ class Supervisor:
 
 def recover_jobs() -> None:
     from newsapp.articles.jobs import jobs_recover
+    from newsapp.claims.linking import link_requests_recover
 
     close_old_connections()
     try:
         counts = jobs_recover()
+        links = link_requests_recover()
     except DatabaseError as error:
         say(f"could not look for waiting jobs (the database is unreachable): {error}")
         close_old_connections()
@@ -104,6 +107,8 @@ def recover_jobs() -> None:
             "jobs: {resent} sent again, {restarted} restarted after their worker stopped,"
             " {failed} given up".format(**counts)
         )
+    if links:
+        say(f"quote links: {links} article(s) sent again")
 
 
 def say(message: str) -> None:

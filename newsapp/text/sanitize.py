@@ -179,12 +179,17 @@ def clean_plain_text(value: str) -> str:
     """
     if not value:
         return ""
-    writer = _Writer(_TEXT_ONLY_POLICY, base_url=None)
-    try:
-        writer.write_children(_parse_fragment(value))
-        text = _unescape_canonical("".join(writer.parts))
-    except budget.TooComplex:
-        text = unescape_html(_ANY_TAG.sub("", _UNSTABLE_CHARS.sub("", value)))
+    if "<" not in value and "&" not in value:
+        # No markup and no entities: what the parser would give back is the text itself
+        # (a speaker's name is cleaned this way dozens of times an import).
+        text = _UNSTABLE_CHARS.sub("", value)
+    else:
+        writer = _Writer(_TEXT_ONLY_POLICY, base_url=None)
+        try:
+            writer.write_children(_parse_fragment(value))
+            text = _unescape_canonical("".join(writer.parts))
+        except budget.TooComplex:
+            text = unescape_html(_ANY_TAG.sub("", _UNSTABLE_CHARS.sub("", value)))
     return _SPACE_RUN.sub(" ", strip_bidi_controls(text)).strip()
 
 

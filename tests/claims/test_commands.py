@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 
 from newsapp.articles.models import Article
 from newsapp.claims.models import Quote
@@ -14,8 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def run(*args) -> str:
+    """Run a command as from a shell: its writes commit, so what they queue for after the
+    commit (linking quotes across articles) runs."""
     out = StringIO()
-    call_command(*args, stdout=out)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command(*args, stdout=out)
     return out.getvalue()
 
 

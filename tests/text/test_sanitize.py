@@ -6,7 +6,7 @@ from html import unescape
 
 import html5lib
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsapp.text.budget import TooComplex
@@ -220,6 +220,15 @@ def test_plain_text_helper_strips_markup_and_collapses_space():
     )
     assert clean_plain_text("a < b") == "a < b"
     assert clean_plain_text("") == ""
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(exclude_characters="<&"), max_size=60))
+@example("Ada\x00 Vale\r\n\x0c\x85\ud800 \u202egnp.exe\ufdd0 \t>")
+def test_plain_text_without_markup_comes_out_as_the_parser_would_give_it(text):
+    """Text with no tag and no entity skips the parser: the result is the same as through it
+    (an empty element before the text sends it through the parser)."""
+    assert clean_plain_text(text) == clean_plain_text("<span></span>" + text)
 
 
 # --- notes -------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ RANK = {
     "search": 5,  # reads articles, notes, sources and quotes (claims)
 }
 # Helpers every app may use; they import no app themselves.
-SHARED = {"web", "ratelimit"}
+SHARED = {"web", "ratelimit", "prepared"}
 # The project's wiring: it may import everything, nothing imports it (but settings, which
 # Django code reads through django.conf). `converters` are the URL conf's path converters.
 ROOT = {"settings", "urls", "wsgi", "asgi", "converters"}

@@ -7,6 +7,7 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from newsapp.prepared import PreparedLookup
 from newsapp.reader import cache as reader_cache
 from newsapp.reader import layers
 
@@ -104,15 +105,21 @@ def annotation_for_permalink(public_id: str, user) -> Annotation | None:
     )
 
 
+# Signed-out permalinks start here: compiled once (newsapp.prepared), the lookup costs its query.
+_PERMALINK_STATE = PreparedLookup(
+    lambda public_id: (
+        Annotation.objects.visible_to(None, via_link=True).filter(public_id=public_id).order_by()
+    ),
+    (
+        "public_id",
+        "parent_id",
+        "article_id",
+        *(f"article__{name}" for name in reader_cache.STATE_FIELDS if name != "pk"),
+    ),
+)
+
+
 def permalink_state(public_id: str) -> Annotation | None:
     """The annotation a link names, if anyone with the link may open it, with no more than a
     signed-out permalink's shared page is found by: its parent and its article's state."""
-    state = [f"article__{name}" for name in reader_cache.STATE_FIELDS if name != "pk"]
-    return (
-        Annotation.objects.visible_to(None, via_link=True)
-        .filter(public_id=public_id)
-        .select_related("article")
-        .only("public_id", "parent", "article", *state)
-        .order_by()  # one row: `public_id` is unique
-        .first()
-    )
+    return _PERMALINK_STATE.instance(public_id)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from newsapp.prepared import PreparedLookup
 from newsapp.reader import cache as reader_cache
 from newsapp.reader import layers
 from newsapp.text.extract import reading_minutes, text_fingerprint
@@ -29,15 +30,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def state_at(self, slug: str) -> Article | None:
         """The article at `slug` with only what keys its cached pages loaded
-        (`reader.cache.STATE_FIELDS`), or None. Every signed-out read starts here, so the SQL
-        is written out: the ORM's compiler made this 0.8 ms of a 2.4 ms request, this 0.5."""
-        columns = ", ".join(
-            self.model._meta.pk.column if name == "pk" else self.model._meta.get_field(name).column
-            for name in reader_cache.STATE_FIELDS
-        )
-        table = self.model._meta.db_table
-        found = list(self.raw(f"SELECT {columns} FROM {table} WHERE slug = %s", [slug]))
-        return found[0] if found else None
+        (`reader.cache.STATE_FIELDS`), or None. Every signed-out read starts here, so the
+        lookup is compiled once (`newsapp.prepared`): compiling made it 0.8 ms of 2.4."""
+        return _STATE_AT.instance(slug)
 
     def search(self, query: str) -> ArticleQuerySet:
         """These articles that match a reader's search, best first; raises ValidationError
@@ -167,6 +162,11 @@ class Article(models.Model):
         ratings): the reader's cache key (`reader.cache`) changes with it, here and on the
         pages that show this article's notes too (`Layer.articles_changed`)."""
         self.annotations_changed_at = stamp_changed([self.pk])
+
+
+_STATE_AT = PreparedLookup(
+    lambda slug: Article.objects.filter(slug=slug).order_by(), reader_cache.STATE_FIELDS
+)
 
 
 class RevisionOrigin(models.TextChoices):

@@ -28,6 +28,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from newsapp.annotations.models import Annotation, Visibility
 from newsapp.articles.models import Article
+from newsapp.prepared import PreparedLookup
 from newsapp.reader import cache as reader_cache
 from newsapp.text.fragments import text_fragment_url
 from newsapp.text.url_parts import url_host, web_url_parts
@@ -52,17 +53,16 @@ JSONLD_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 SVG_NAMESPACE = 'xmlns="http://www.w3.org/2000/svg"'
 
 
-def shared_annotation(request, public_id: str, *fields: str) -> Annotation:
-    """The top-level annotation behind a permalink, if this request may open it; else 404.
-    With `fields`, only those are loaded (a view that serves many requests asks for less)."""
-    found = (
+def shared_annotation(request, public_id: str) -> Annotation:
+    """The top-level annotation behind a permalink, if this request may open it; else 404."""
+    annotation = (
         Annotation.objects.visible_to(request.user, via_link=True)
         .filter(public_id=public_id, parent__isnull=True)
         .select_related("article")
         .defer("article__body_html", "article__body_text")
         .order_by()  # one row: `public_id` is unique
+        .first()
     )
-    annotation = (found.only(*fields) if fields else found).first()
     if annotation is None:
         raise Http404("No such annotation, or it is private.")
     return annotation
@@ -73,6 +73,26 @@ CARD_FIELDS = (
     "public_id", "exact", "note", "kind", "visibility", "moderation",
     "article", "article__title", "article__source_name", "article__source_url",
 )  # fmt: skip
+# Most card requests are link previews, signed out: compiled once (newsapp.prepared), the
+# lookup costs its query alone.
+_SIGNED_OUT_CARD = PreparedLookup(
+    lambda public_id: (
+        Annotation.objects.visible_to(None, via_link=True)
+        .filter(public_id=public_id, parent__isnull=True)
+        .order_by()
+    ),
+    CARD_FIELDS,
+)
+
+
+def card_annotation(request, public_id: str) -> Annotation:
+    """`shared_annotation` for a share card: for signed-out visitors, only what it shows."""
+    if request.user.is_authenticated:
+        return shared_annotation(request, public_id)
+    annotation = _SIGNED_OUT_CARD.instance(public_id)
+    if annotation is None:
+        raise Http404("No such annotation, or it is private.")
+    return annotation
 
 
 def cache_for(response: HttpResponse, annotation: Annotation) -> HttpResponse:
@@ -109,7 +129,7 @@ def card_content(annotation: Annotation) -> CardContent:
 @require_GET
 def annotation_card(request, public_id: str):
     """The 1200×630 share card: rendered once per content, then served from the cache."""
-    annotation = shared_annotation(request, public_id, *CARD_FIELDS)
+    annotation = card_annotation(request, public_id)
     content = card_content(annotation)
     key = card_cache_key(content)
     etag = f'"{key[:40]}"'

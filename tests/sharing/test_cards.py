@@ -64,6 +64,14 @@ def test_card_has_paper_ink_and_highlighter():
     assert count_pixels(image, FOOTER_AREA, is_ink) > 500
 
 
+def test_a_card_is_an_indexed_png_small_enough_for_link_previews():
+    """Five colours and their blends: 8 bits a pixel, its colours kept (the test above)."""
+    for card in (HARBOUR, LONG):
+        data = render_card(card)
+        assert Image.open(io.BytesIO(data)).mode == "P"
+        assert len(data) < 32_000  # 50 to 72 KB as 24-bit RGB
+
+
 def test_same_card_gives_the_same_bytes_and_key():
     assert render_card(HARBOUR) == render_card(dataclasses.replace(HARBOUR))
     assert card_cache_key(HARBOUR) == card_cache_key(dataclasses.replace(HARBOUR))

@@ -312,7 +312,10 @@ def build_rows(reads: dict[str, Run], pg_mix, sqlite_mix) -> list[tuple[str, Run
     # Each bare article, and the same text with the notes (the line after it).
     bare_lines = [name for name in names if "bare" in name and name != SIGNED_IN]
     annotated = {names[names.index(bare) + 1]: bare for bare in bare_lines}
-    cached = {*bare_lines, *annotated, SIGNED_IN, "permalink", "card image"}
+    # The p99 target is for pages served from a cache. A signed-in reader's page is
+    # rendered for them (from the cached marked-up body) like the library and search, so its
+    # line has their target: its figures are printed beside them.
+    cached = {*bare_lines, *annotated, "permalink", "card image"}
     rows = []
     for name, run in reads.items():
         targets, ok = ["0 errors"], run.errors == 0

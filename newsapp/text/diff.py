@@ -131,7 +131,23 @@ def _diff_units(
     key: Callable[[str], str] | None = None,
 ) -> None:
     """Diff two lists of units; `key` says which units count as the same (their text by
-    default). Units that match by key but differ in text go to `on_replace`."""
+    default). Units that match by key but differ in text go to `on_replace`.
+
+    The units both lists start and end with are kept first: SequenceMatcher matches the
+    longest common run wherever it is, so in repetitive text ("ferry ferry harbour ferry
+    ferry ferry" against six ferries) it could pair an untouched word at the start with one
+    further on, and report words nobody edited as changed."""
+    same = 0
+    limit = min(len(old_units), len(new_units))
+    while same < limit and old_units[same] == new_units[same]:
+        same += 1
+    tail = 0
+    while tail < limit - same and old_units[-1 - tail] == new_units[-1 - tail]:
+        tail += 1
+    _append(ops, "equal", "".join(old_units[:same]))
+    old_units = old_units[same : len(old_units) - tail]
+    ending = new_units[len(new_units) - tail :]
+    new_units = new_units[same : len(new_units) - tail]
     old_keys = old_units if key is None else [key(unit) for unit in old_units]
     new_keys = new_units if key is None else [key(unit) for unit in new_units]
     matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
@@ -145,6 +161,7 @@ def _diff_units(
         else:
             _append(ops, "delete", "".join(old_part))
             _append(ops, "insert", "".join(new_part))
+    _append(ops, "equal", "".join(ending))
 
 
 def _sentence_level(

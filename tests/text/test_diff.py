@@ -166,3 +166,16 @@ def test_diff_html_shows_new_text_without_line_breaks(old: str, new: str) -> Non
     rendered = diff_html(old, new)
     expected = re.sub(r"[^\S\n]*\n\s*", "", new)
     assert html.unescape(_visible_new_text(rendered)) == expected
+
+
+def test_an_edit_in_repetitive_text_changes_only_the_edited_word():
+    """Found by the re-anchoring property test: matching the longest run of "ferry" wherever
+    it was reported untouched words at the start as deleted and inserted again."""
+    old = "ferry . ferry ferry ferry ferry ferry ferry"
+    new = "ferry . ferry ferry harbour ferry ferry ferry"
+    assert word_diff(old, new) == [
+        DiffOp("equal", "ferry . ferry ferry"),
+        DiffOp("delete", " ferry"),
+        DiffOp("insert", " harbour"),
+        DiffOp("equal", " ferry ferry ferry"),
+    ]

@@ -84,10 +84,13 @@ loadtest: $(VENV)/.dev-installed
 	scripts/ensure-test-system-deps
 	$(PY) -m bench.loadtest
 
-# A longer, freshly random fuzz than the bounded one in `make test` (tests/hostile).
+# A longer, freshly random fuzz than the bounded one in `make test` (tests/hostile), and
+# every property test drawing new examples (`make test` draws the same ones each run).
 fuzz: $(VENV)/.dev-installed
 	GLOSS_FUZZ_RANDOM=1 GLOSS_FUZZ_EXAMPLES=60 GLOSS_LIVE_FUZZ_REQUESTS=3000 \
 		GLOSS_LIVE_FUZZ_SEED=$$RANDOM $(VENV)/bin/pytest tests/hostile -q
+	GLOSS_FUZZ_RANDOM=1 $(VENV)/bin/pytest -q -m "not live and not gate" \
+		$$(grep -rl "^from hypothesis" tests --include="test_*.py" | grep -v tests/hostile)
 
 # PNGs to look at (screenshots/, ignored by git). GLOSS_SCREENSHOTS_ONLY=reader,permalink takes
 # fewer; GLOSS_README_PICTURES=1 also retakes docs/reader.png and docs/reader-phone.png.

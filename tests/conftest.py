@@ -1,10 +1,21 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bench.corpora import corpora_dir, missing_reason
+
+# `make test` is repeatable: property tests draw the same examples on every run, so a run
+# fails only on what the code does, and a failure seen once is seen again. `make fuzz`
+# (GLOSS_FUZZ_RANDOM=1) draws afresh; what it finds becomes a test of its own.
+hypothesis_settings.register_profile("repeatable", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(
+    "explore" if os.environ.get("GLOSS_FUZZ_RANDOM") == "1" else "repeatable"
+)
 
 pytest_plugins = ["tests.webserver"]
 

@@ -117,9 +117,12 @@ def quotes_link(article_id: int) -> int | None:
         )
         old_links = linked_articles(article)
         linked, new_links = relink(article, quotes)
+        # One stamp for every page that shows a changed link: the articles linked or unlinked,
+        # and this one when its own links changed.
+        changed = old_links[0] ^ new_links[0]
         if old_links[1] != new_links[1]:
-            article.mark_annotations_changed()
-        Article.objects.filter(pk__in=old_links[0] ^ new_links[0]).mark_annotations_changed()
+            changed.add(article_id)
+        Article.objects.filter(pk__in=changed).mark_annotations_changed()
         waiting.delete()
     return linked
 

@@ -153,6 +153,13 @@ DATABASES = {
         conn_health_checks=False,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django leaves psycopg's prepared statements off, for connection poolers that cannot keep
+    # them (PgBouncer in transaction mode before 1.21). Gloss prepares only its hottest
+    # lookups (newsapp/prepared.py); Django's own queries bind on the client and never do.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default under concurrent writers (web threads and the task worker):
     # WAL lets readers run beside the one writer; a writer waits up to `timeout` seconds for

@@ -72,3 +72,22 @@ def test_a_value_that_never_reaches_the_sql_is_refused():
     ignores_its_value = PreparedLookup(lambda value: Annotation.objects.all(), ("public_id",))
     with pytest.raises(ValueError, match="must reach the SQL as a parameter"):
         ignores_its_value.row("anything")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
+def test_on_postgresql_the_lookup_is_prepared_once_on_the_server(article, author):
+    note = make_annotation(article=article, author=author, note="Open.", visibility="public")
+    for _ in range(3):
+        assert SIGNED_OUT_VIA_LINK.row(note.public_id)["note"] == "Open."
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s"
+            " AND statement LIKE %s AND statement LIKE %s",
+            [  # this lookup's statement: its value bound on the server ($n), its own columns
+                '%"annotations_annotation"."public_id" = $%',
+                '%"annotations_annotation"."created_at"%',
+                '%"articles_article"."title"%',
+            ],
+        )
+        (prepared,) = cursor.fetchone()
+    assert prepared == 1

@@ -55,7 +55,9 @@ def shared_page(request, key: str, render: Callable[[], HttpResponse]) -> HttpRe
         response.headers["Content-Encoding"] = "gzip"
     else:
         response = HttpResponse(stored["content"], headers=stored["headers"])
-    patch_vary_headers(response, ["Accept-Encoding"])
+    # A signed-in reader gets another page at this address, as the rendering said (it read the
+    # session); serving it stored reads none, so it says so itself.
+    patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
     return response
 
 

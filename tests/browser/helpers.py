@@ -37,8 +37,27 @@ FIND_RECTS = (
 )
 
 
+# Brings the words to a third of the way down the window unless all of them are in view below
+# the sticky header. (Scrolling their paragraph "into view if needed" did nothing when the
+# page opened where the reader left off, partway down that paragraph, with the words above
+# the window: the drag then started off screen.)
+SHOW_WORDS = (
+    """([exact, occurrence]) => {
+  const range = ("""
+    + FIND_RANGE
+    + """)([exact, occurrence]);
+  const box = range.getBoundingClientRect();
+  const header = document.querySelector('.site-header');
+  const top = header ? header.getBoundingClientRect().bottom : 0;
+  if (box.top < top || box.bottom > window.innerHeight) {
+    window.scrollBy({top: box.top - window.innerHeight / 3, behavior: 'instant'});
+  }
+}"""
+)
+
+
 def drag_select(page, exact: str, occurrence: int = 0) -> None:
-    page.locator("[data-article-body]").get_by_text(exact[:20]).first.scroll_into_view_if_needed()
+    page.evaluate(SHOW_WORDS, [exact, occurrence])
     rects = page.evaluate(FIND_RECTS, [exact, occurrence])
     page.mouse.move(rects["x1"], rects["y1"])
     page.mouse.down()
@@ -66,7 +85,7 @@ SELECT = (
 def touch_select(page, exact: str, occurrence: int = 0) -> None:
     """What a long press and the selection handles leave behind on a touch screen: a selection
     (the page hears `selectionchange`, as it does on a phone; no mouse events)."""
-    page.locator("[data-article-body]").get_by_text(exact[:20]).first.scroll_into_view_if_needed()
+    page.evaluate(SHOW_WORDS, [exact, occurrence])
     page.evaluate(SELECT, [exact, occurrence])
 
 

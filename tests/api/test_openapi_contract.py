@@ -67,7 +67,6 @@ def bearer(db, settings):
     max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=list(HealthCheck),
-    derandomize=True,
 )
 def test_the_server_does_what_the_document_says(case, bearer):
     case.call_and_validate(headers=bearer, checks=CHECKS)

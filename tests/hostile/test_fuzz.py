@@ -4,7 +4,8 @@ uploads), with DEBUG off: no answer is a server error, and none takes 2 s of CPU
 The endpoints come from the URL conf (`catalogue.endpoints`), their field names from the forms
 and HTMX controls on every page (`catalogue.discover_fields`), the values from hypothesis plus
 the hostile classes in `values.py`. Examples per endpoint: GLOSS_FUZZ_EXAMPLES (default 12);
-derandomised so that `make test` is repeatable, GLOSS_FUZZ_RANDOM=1 explores afresh.
+derandomised so that `make test` is repeatable, GLOSS_FUZZ_RANDOM=1 explores afresh (the
+hypothesis profiles in tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -100,7 +101,6 @@ def fuzz_endpoint(client: Client, world: dict, endpoint, examples: int) -> None:
     @settings(
         max_examples=examples,
         deadline=None,
-        derandomize=os.environ.get("GLOSS_FUZZ_RANDOM") != "1",
         suppress_health_check=list(HealthCheck),
         database=None,
     )

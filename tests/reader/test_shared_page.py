@@ -35,12 +35,16 @@ def test_a_second_visitor_costs_one_query_and_sees_the_same_page(
     assert second.content == first.content
 
 
-def test_a_signed_out_page_carries_no_csrf_token_and_sets_no_cookie(article):
+def test_a_signed_out_page_carries_no_csrf_token_and_sets_no_cookie(article, client):
     for _ in range(2):  # the render, then the stored page
         response = Client().get(article.get_absolute_url())
+        assert response.status_code == 200
+        assert "Ferry timetable cut" in response.content.decode()
         assert not TOKEN.search(response.content.decode())
         assert "csrfmiddlewaretoken" not in response.content.decode()
         assert "csrftoken" not in response.cookies
+    client.force_login(make_user("tomasz"))  # a signed-in reader's page does carry one
+    assert TOKEN.search(client.get(article.get_absolute_url()).content.decode())
 
 
 def test_a_visitor_from_a_shared_page_can_still_sign_in(article):
